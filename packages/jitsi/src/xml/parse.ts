@@ -2,7 +2,7 @@
  * Parsing helpers that never throw anything but the caller's typed error (JingleError or BridgeChannelError with
  * reason 'malformed'). Peers send us arbitrary XML: every attribute read goes through here.
  */
-import { Element, Parser } from '@xmpp/xml';
+import { Parser, type Element } from '@xmpp/xml';
 import { BridgeChannelError, JingleError } from '../errors.js';
 
 export type MalformedError = JingleError | BridgeChannelError;
