@@ -4,7 +4,7 @@
  * the position-tracking JSON tree, and semantics are left to build.ts so XML and JSON share one set of rules.
  */
 import { z } from 'zod';
-import { IssueCollector } from '../errors.js';
+import type { IssueCollector } from '../errors.js';
 import type { EventField, RawEvent, RawSchedule, RawText, SourceLoc } from './build.js';
 import { formatJsonPath, positionOf, type JsonPath, type JsonTree } from './json-tree.js';
 
@@ -47,11 +47,14 @@ const daySchema = z
     rooms: z.record(z.string(), z.array(z.unknown())).nullable().optional(),
   })
   .loose();
+const generatorSchema = z.object({ name: z.string(), version: optText }).loose().nullable().optional();
 const documentSchema = z.object({
+  /** C3VOC puts the generator at the root; some producers nest it in schedule. */
+  generator: generatorSchema,
   schedule: z
     .object({
       version: z.union([z.string(), z.number()]).nullable().optional(),
-      generator: z.object({ name: z.string(), version: optText }).loose().nullable().optional(),
+      generator: generatorSchema,
       conference: z
         .object({
           title: optText,
@@ -123,10 +126,11 @@ export function readScheduleJson(tree: JsonTree, issues: IssueCollector): RawSch
     return { value, loc: loc([...path, key]) };
   };
   const s = doc.data.schedule;
+  const generator = doc.data.generator ?? s.generator;
   const confPath = ['schedule', 'conference'];
   const raw: RawSchedule = {
     version: s.version === null || s.version === undefined ? null : String(s.version),
-    generator: s.generator ? { name: s.generator.name, version: s.generator.version || null } : null,
+    generator: generator ? { name: generator.name, version: generator.version || null } : null,
     conference: {
       loc: loc(confPath),
       title: text(s.conference, confPath, 'title'),
