@@ -1,0 +1,10 @@
+export { createDb, poolConfig, type CreateDbOptions, type Db, type DbHandle, type DbSchema } from './client.js';
+export { dbEnv, dbEnvSchema, type DbEnv } from './env.js';
+export { DbError, toDbError, type DbErrorReason } from './errors.js';
+export { migrate, migrationsFolder, type MigrateOptions } from './migrate.js';
+export { seedDemo, demoConferenceName, demoConferenceSlug, type SeedDemoOptions, type SeedDemoResult } from './seed.js';
+export * from './schema/index.js';
+export * from './repositories/conference.repository.js';
+export * from './repositories/room.repository.js';
+export * from './repositories/talk.repository.js';
+export * from './repositories/job-record.repository.js';

@@ -1,0 +1,36 @@
+import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { timestamps } from './columns.js';
+import { rooms } from './rooms.js';
+import { talks } from './talks.js';
+
+export const jobStatusValues = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof jobStatusValues)[number];
+export const jobStatus = pgEnum('job_status', jobStatusValues);
+
+/** Our own record of a queued job (pg-boss rows are transient): status for the admin UI, compare-and-set transitions. */
+export const jobRecords = pgTable(
+  'job_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Queue name from @stagecast/jobs (e.g. run-stage). */
+    kind: text('kind').notNull(),
+    roomId: uuid('room_id').references(() => rooms.id, { onDelete: 'cascade' }),
+    talkId: uuid('talk_id').references(() => talks.id, { onDelete: 'set null' }),
+    status: jobStatus('status').notNull().default('queued'),
+    bossJobId: text('boss_job_id'),
+    workerId: text('worker_id'),
+    scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+    lastError: text('last_error'),
+    attempt: integer('attempt').notNull().default(0),
+    ...timestamps,
+  },
+  (t) => [
+    index('job_records_room_id_status_idx').on(t.roomId, t.status),
+    index('job_records_boss_job_id_idx').on(t.bossJobId),
+  ],
+);
+
+export type JobRecord = typeof jobRecords.$inferSelect;
+export type NewJobRecord = typeof jobRecords.$inferInsert;
