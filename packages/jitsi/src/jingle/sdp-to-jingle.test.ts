@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { LocalSourceDescription } from '../media-port.js';
+import { buildJingle } from './build-jingle.js';
+import { parseJingle } from './parse-jingle.js';
+import {
+  candidateFromSdp,
+  candidateToSdpAttribute,
+  fmtpToParameters,
+  sdpToSessionAccept,
+  sourceChange,
+  transportInfo,
+} from './sdp-to-jingle.js';
+
+const fixtures = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
+const read = (p: string) => readFileSync(fixtures + p, 'utf8');
+const offer = parseJingle(read('jingle/initiate-av-xml-sources.xml'));
+const answerSdp = read('sdp/answer-webrtcbin-av.sdp');
+const localSources: LocalSourceDescription[] = [
+  { name: 'a1b2c3d4-a0', media: 'audio', ssrc: 1111111111, msid: 'a1b2c3d4-audio-0-1 5f3c2a1e-7b8d-4c9e-a0f1-2b3c4d5e6f70-1' },
+  {
+    name: 'a1b2c3d4-v0',
+    media: 'video',
+    ssrc: 2222222222,
+    msid: 'a1b2c3d4-video-0-1 9a7e6d5c-4b3a-4291-8f0e-1d2c3b4a5968-1',
+    videoType: 'camera',
+  },
+];
+const responder = 'a1b2c3d4@meet.example.com/Xk3vd9qJ';
+
+describe('sdpToSessionAccept', () => {
+  const accept = sdpToSessionAccept({ offer, answerSdp, localSources, responder });
+
+  it('matches the golden session-accept and survives XML round-trip', () => {
+    expect(accept).toEqual(parseJingle(read('jingle/accept-webrtcbin-av.xml')));
+    expect(parseJingle(buildJingle(accept).toString())).toEqual(accept);
+  });
+
+  it('meets jicofo requirements (§9)', () => {
+    expect(accept.sid).toBe(offer.sid);
+    expect(accept.initiator).toBe(offer.initiator);
+    expect(accept.responder).toBe(responder);
+    for (const c of accept.contents) {
+      expect(c.creator).toBe('responder');
+      expect(c.senders).toBe('both');
+      expect(c.transport?.fingerprints).toEqual([expect.objectContaining({ setup: 'active', hash: 'sha-256' })]);
+      expect(c.transport?.ufrag).toBe('Gq2xRbq0tWk1oUvJ3dF8cH5aZ7yN4mLs');
+      // payload types are a subset of the offer with the same ids and the offer's names
+      for (const pt of c.description?.payloadTypes ?? []) {
+        const o = offer.contents.find((x) => x.name === c.name)?.description?.payloadTypes.find((p) => p.id === pt.id);
+        expect(o?.name).toBe(pt.name);
+      }
+      for (const s of c.description?.sources ?? []) {
+        expect(s.name).toMatch(/^a1b2c3d4-[av]0$/);
+        expect(s.msid).toBeTruthy();
+        if (c.description?.media === 'video') expect(s.videoType).toBe('camera');
+      }
+    }
+    const video = accept.contents[1]?.description;
+    expect(video?.payloadTypes.map((p) => p.id)).toEqual([100, 96]);
+    // RTX SSRC read from webrtcbin's FID group, exactly 2 members
+    expect(video?.ssrcGroups).toEqual([{ semantics: 'FID', ssrcs: [2222222222, 3333333333] }]);
+    // sdes:mid was offered as id 10 but answered as 7: dropped rather than mis-numbered
+    expect(video?.headerExtensions.map((h) => h.id)).toEqual([3, 5]);
+    // bundle-only m-line (port 0) is accepted, not treated as rejected
+    expect(accept.contents.map((c) => c.name)).toEqual(['audio', 'video']);
+    expect(accept.contents[0]?.transport?.candidates).toHaveLength(4);
+    expect(accept.contents[0]?.transport?.candidates[1]).toMatchObject({ protocol: 'tcp', tcptype: 'active', port: 9 });
+  });
+
+  it('prefers the engine-reported RTX SSRC and sends no sources when receive-only', () => {
+    const withRtx = sdpToSessionAccept({
+      offer,
+      answerSdp,
+      responder,
+      localSources: [{ ...localSources[1]!, rtxSsrc: 4444444444 }],
+    });
+    expect(withRtx.contents[1]?.description?.ssrcGroups).toEqual([{ semantics: 'FID', ssrcs: [2222222222, 4444444444] }]);
+    expect(withRtx.contents[0]?.description?.sources).toEqual([]);
+    const recvOnly = sdpToSessionAccept({
+      offer,
+      answerSdp: answerSdp.replaceAll('a=sendrecv', 'a=recvonly'),
+      responder,
+      localSources,
+    });
+    expect(recvOnly.contents.flatMap((c) => c.description?.sources ?? [])).toEqual([]);
+  });
+
+  it('fails typed on a broken answer', () => {
+    expect(() => sdpToSessionAccept({ offer, answerSdp: 'v=0\r\n', localSources, responder })).toThrow(
+      expect.objectContaining({ reason: 'media-failed' }),
+    );
+    const noCreds = answerSdp.replace(/a=ice-pwd:.*\r\n/g, '');
+    expect(() => sdpToSessionAccept({ offer, answerSdp: noCreds, localSources, responder })).toThrow(/ICE credentials/);
+    const alien = answerSdp.replace('m=audio 9 UDP/TLS/RTP/SAVPF 111', 'm=audio 9 UDP/TLS/RTP/SAVPF 0');
+    expect(() => sdpToSessionAccept({ offer, answerSdp: alien, localSources, responder })).toThrow(
+      expect.objectContaining({ reason: 'no-usable-codec' }),
+    );
+  });
+});
+
+describe('candidates', () => {
+  it('converts SDP ⇄ Jingle both ways', () => {
+    const lines = [
+      'candidate:1 1 udp 2015363327 192.0.2.10 50000 typ host generation 0',
+      'candidate:4 1 udp 1679819007 198.51.100.99 61234 typ srflx raddr 192.0.2.10 rport 50000 generation 0',
+      'candidate:2 1 tcp 1015021823 192.0.2.10 9 typ host tcptype active generation 0',
+      'candidate:7 1 udp 41885439 203.0.113.9 3478 typ relay raddr 198.51.100.99 rport 61234 generation 1',
+    ];
+    for (const line of lines) expect(candidateToSdpAttribute(candidateFromSdp(line))).toBe(line);
+    expect(candidateFromSdp('a=candidate:1 1 UDP 2015363327 192.0.2.10 50000 typ host')).toMatchObject({
+      protocol: 'udp',
+      generation: 0,
+      foundation: '1',
+    });
+    const fromJicofo = offer.contents[0]?.transport?.candidates[1];
+    expect(fromJicofo && candidateToSdpAttribute(fromJicofo)).toBe(
+      'candidate:2 1 udp 1694498815 10.0.4.12 10000 typ srflx raddr 10.0.4.12 rport 10000 generation 0',
+    );
+  });
+
+  it('rejects garbage with a JingleError', () => {
+    for (const bad of ['', 'candidate:', 'foo', 'candidate:1 1 udp x 1.2.3.4 5 typ host', 'candidate:1 1 udp 1 1.2.3.4 5 typ weird']) {
+      expect(() => candidateFromSdp(bad)).toThrow(expect.objectContaining({ name: 'JingleError', reason: 'malformed' }));
+    }
+  });
+
+  it('builds transport-info for trickled candidates', () => {
+    const msg = transportInfo({
+      sid: offer.sid,
+      initiator: 'focus@auth.meet.example.com/focus',
+      contentName: 'audio',
+      ufrag: 'uf',
+      pwd: 'pw',
+      candidates: [candidateFromSdp('candidate:1 1 udp 2015363327 192.0.2.10 50000 typ host')],
+    });
+    const xml = buildJingle(msg).toString();
+    expect(xml).toContain('action="transport-info"');
+    expect(xml).toContain('<transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="uf" pwd="pw"><candidate');
+    expect(parseJingle(xml)).toEqual(msg);
+  });
+});
+
+describe('source-add / source-remove for our sources', () => {
+  it('uses the session-accept source form', () => {
+    const msg = sourceChange('source-add', {
+      sid: 's1',
+      sources: [{ ...localSources[1]!, name: 'a1b2c3d4-v1', videoType: 'desktop', ssrc: 5, rtxSsrc: 6 }],
+    });
+    expect(msg.contents).toHaveLength(1);
+    expect(msg.contents[0]?.description?.sources).toEqual([
+      { ssrc: 5, name: 'a1b2c3d4-v1', videoType: 'desktop', msid: localSources[1]!.msid },
+      { ssrc: 6, name: 'a1b2c3d4-v1', videoType: 'desktop', msid: localSources[1]!.msid },
+    ]);
+    expect(msg.contents[0]?.description?.ssrcGroups).toEqual([{ semantics: 'FID', ssrcs: [5, 6] }]);
+    expect(parseJingle(buildJingle(sourceChange('source-remove', { sid: 's1', sources: localSources }))).action).toBe(
+      'source-remove',
+    );
+  });
+
+  it('fmtpToParameters splits name=value and keeps bare values', () => {
+    expect(fmtpToParameters('minptime=10;useinbandfec=1')).toEqual([
+      { name: 'minptime', value: '10' },
+      { name: 'useinbandfec', value: '1' },
+    ]);
+    expect(fmtpToParameters('111/111;')).toEqual([{ value: '111/111' }]);
+  });
+});
