@@ -260,11 +260,20 @@ export function buildSchedule(
       else speakers.push({ name, id: normalisedText(p.id) });
     }
 
+    // Explicit guids are checked for duplicates even when the event has other problems.
+    const explicitGuid = text('guid');
+    if (explicitGuid !== null) {
+      const first = seenGuids.get(explicitGuid);
+      if (first) {
+        issue('duplicate-guid', f.guid.loc, `guid ${explicitGuid} is used twice (first at ${first.line === undefined ? first.path : `line ${first.line}`}); every event needs its own guid.`);
+        continue;
+      }
+      seenGuids.set(explicitGuid, f.guid.loc);
+    }
     if (issues.count > before || at === null || talkTitle === null || durationSeconds === null) continue;
     const startUtc = toUtcIso(at.epochMs);
     const id = text('id');
-    let guid = text('guid');
-    const guidDerived = guid === null;
+    let guid = explicitGuid;
     if (guid === null) {
       guid = deriveGuid({
         conference: conferenceKey,
@@ -274,17 +283,16 @@ export function buildSchedule(
         room: e.containerRoom,
         title: talkTitle,
       });
+      if (seenGuids.has(guid)) {
+        issue('duplicate-guid', e.loc, `this event has no guid and repeats id, start and room of another; give it a guid.`);
+        continue;
+      }
+      seenGuids.set(guid, e.loc);
       warn('derived-guid', e.loc, `the event has no guid; derived ${guid} (stable while its id stays the same).`);
     }
-    const first = seenGuids.get(guid);
-    if (first) {
-      issue('duplicate-guid', f.guid.loc, `guid ${guid} is used twice (first at ${first.line === undefined ? first.path : `line ${first.line}`}); every event needs its own guid.`);
-      continue;
-    }
-    seenGuids.set(guid, f.guid.loc.line === undefined ? e.loc : f.guid.loc);
     talks.push({
       guid,
-      guidDerived,
+      guidDerived: explicitGuid === null,
       externalId: id ?? text('code') ?? text('slug') ?? guid,
       code: text('code'),
       slug: text('slug'),

@@ -64,15 +64,24 @@ export function parseXmlTree(text: string): XmlElement {
     parser.write(text).close();
   } catch (err: unknown) {
     const raw = err instanceof Error ? err.message : String(err);
-    const detail = raw.replace(/^\d+:\d+: /, '');
+    const detail = raw.replace(/^\d+:\d+: /, '').replace(/\.+$/, '');
+    const amp = bareAmpersandBefore(text, parser.line, parser.column);
     throw ScheduleParseError.single(
-      {
-        reason: 'malformed-xml',
-        path: stack[stack.length - 1]?.path ?? '',
-        line: parser.line,
-        column: parser.column,
-        message: `the XML is not well-formed: ${detail}. Fix the document at this position (check unclosed tags, unescaped "&" or "<" in text — write &amp; and &lt;) and re-export it.`,
-      },
+      amp
+        ? {
+            reason: 'malformed-xml',
+            path: '',
+            line: amp.line,
+            column: amp.column,
+            message: 'the XML is not well-formed: a bare "&" starts an entity that never ends. Write it as &amp; and re-export.',
+          }
+        : {
+            reason: 'malformed-xml',
+            path: stack[stack.length - 1]?.path ?? '',
+            line: parser.line,
+            column: parser.column,
+            message: `the XML is not well-formed: ${detail}. Fix the document at this position (check unclosed tags, unescaped "&" or "<" in text — write &amp; and &lt;) and re-export it.`,
+          },
       undefined,
       err,
     );
@@ -86,6 +95,22 @@ export function parseXmlTree(text: string): XmlElement {
     });
   }
   return root;
+}
+
+/**
+ * saxes reads everything after a bare "&" up to the next ";" as an entity name, so its error lands far away (often
+ * at the end of the document). Point at the first bare ampersand before the failure instead, ignoring CDATA/comments.
+ */
+function bareAmpersandBefore(text: string, line: number, column: number): { line: number; column: number } | null {
+  const masked = text.replace(/<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->/g, (m) => m.replace(/[^\n]/g, ' '));
+  const re = /&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z_:][\w.:-]*;)/g;
+  const m = re.exec(masked);
+  if (!m) return null;
+  const before = masked.slice(0, m.index);
+  const ampLine = before.split('\n').length;
+  const ampColumn = m.index - before.lastIndexOf('\n');
+  if (ampLine > line || (ampLine === line && ampColumn > column)) return null;
+  return { line: ampLine, column: ampColumn };
 }
 
 export function child(el: XmlElement, name: string): XmlElement | undefined {

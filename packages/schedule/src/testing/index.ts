@@ -41,3 +41,5 @@ export function buildTalk(overrides: Partial<Talk> & { startUtc?: string; timeZo
     ...rest,
   };
 }
+
+export { SCHEDULE_FIXTURES, scheduleFixturePath, readScheduleFixture, type ScheduleFixture } from './fixtures.js';
