@@ -288,7 +288,8 @@ export function candidateFromSdp(attribute: string): JingleCandidate {
   if (!line.startsWith('candidate:')) throw jingleMalformed(`"${line.slice(0, 40)}" is not a candidate attribute`);
   let parsed: SdpCandidate | undefined;
   try {
-    parsed = sdpTransform.parse(`a=${line}\r\n`).candidates?.[0];
+    // A lone attribute parses at session level; sdp-transform's types only declare candidates on media.
+    parsed = (sdpTransform.parse(`a=${line}\r\n`) as { candidates?: SdpCandidate[] }).candidates?.[0];
   } catch (err) {
     throw jingleMalformed('candidate attribute could not be parsed', err);
   }
