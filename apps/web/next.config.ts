@@ -18,6 +18,8 @@ interface WebpackConfig {
 const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // Readable error names and stacks in server logs (DbError, not a minified `d`).
+  experimental: { serverMinification: false },
   transpilePackages: internalPackages,
   // The monorepo root, so Next traces and resolves workspace packages there (and does not guess from lockfiles).
   outputFileTracingRoot: repoRoot,

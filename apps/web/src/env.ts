@@ -12,7 +12,9 @@ const serverSchema = {
   // selected inside the URL (`?options=-c search_path=<schema>`), as @stagecast/db/testing's withSearchPath does.
   DATABASE_URL: dbEnvSchema.shape.DATABASE_URL,
   /** Absolute URL the site is reached at (links in embeds and API docs); unset = derived from the request. */
-  PUBLIC_BASE_URL: z.url({ message: 'PUBLIC_BASE_URL must be an absolute URL such as https://live.example.org' }).optional(),
+  PUBLIC_BASE_URL: z
+    .url({ message: 'PUBLIC_BASE_URL must be an absolute URL such as https://live.example.org' })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 };
 

@@ -22,7 +22,8 @@ export default async function HomePage() {
         <article key={conference.slug} className="card" data-testid="conference-card">
           <div className="card__head">
             <h2 className="card__title">
-              <Link href={`/conferences/${conference.slug}`}>{conference.name}</Link> <PhaseBadge phase={conference.phase} />
+              <Link href={`/conferences/${conference.slug}`}>{conference.name}</Link>{' '}
+              <PhaseBadge phase={conference.phase} />
             </h2>
             <span className="meta">
               {formatDateRange(conference.startsOn, conference.endsOn)} · {conference.rooms.length} rooms ·{' '}

@@ -10,9 +10,14 @@ export default async function HealthPage() {
     <>
       <section className="hero">
         <h1>
-          Status: <span className={ok ? 'status-ok' : 'status-degraded'} data-testid="health-status">{report.status}</span>
+          Status:{' '}
+          <span className={ok ? 'status-ok' : 'status-degraded'} data-testid="health-status">
+            {report.status}
+          </span>
         </h1>
-        <p>Live health of this Stagecast web server. Machine-readable at <a href="/api/health">/api/health</a>.</p>
+        <p>
+          Live health of this Stagecast web server. Machine-readable at <a href="/api/health">/api/health</a>.
+        </p>
       </section>
       <div className="health-grid">
         <div className="stat">
@@ -25,7 +30,9 @@ export default async function HealthPage() {
         <div className="stat">
           <p className="stat__label">Migrations applied</p>
           <p className="stat__value">{report.migrations ? report.migrations.applied : 'unknown'}</p>
-          {report.migrations?.latestCreatedAt ? <p className="meta">latest {report.migrations.latestCreatedAt}</p> : null}
+          {report.migrations?.latestCreatedAt ? (
+            <p className="meta">latest {report.migrations.latestCreatedAt}</p>
+          ) : null}
         </div>
         <div className="stat">
           <p className="stat__label">Uptime</p>

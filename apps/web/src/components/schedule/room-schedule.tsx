@@ -8,11 +8,10 @@ export function TalkList({ talks }: { talks: TalkView[] }) {
         <li key={talk.id} className={talk.isLive ? 'talk talk--live' : 'talk'} data-testid="talk">
           <span className="talk__time">
             {talk.start}–{talk.end}
+            {talk.isLive ? <span className="badge badge--live talk__live">Live</span> : null}
           </span>
           <div>
-            <p className="talk__title">
-              {talk.title} {talk.isLive ? <span className="badge badge--live">Live</span> : null}
-            </p>
+            <p className="talk__title">{talk.title}</p>
             {talk.speakers.length > 0 ? <p className="talk__speakers">{talk.speakers.join(', ')}</p> : null}
           </div>
         </li>

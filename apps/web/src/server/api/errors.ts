@@ -24,7 +24,11 @@ export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
   if (error instanceof DbError) {
     const code = dbCodes[error.reason];
-    return new TRPCError({ code, message: code === 'INTERNAL_SERVER_ERROR' ? GENERIC_MESSAGE : error.message, cause: error });
+    return new TRPCError({
+      code,
+      message: code === 'INTERNAL_SERVER_ERROR' ? GENERIC_MESSAGE : error.message,
+      cause: error,
+    });
   }
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_MESSAGE, cause: error });
 }

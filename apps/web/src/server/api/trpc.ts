@@ -36,8 +36,15 @@ const domainErrors = t.middleware(async ({ ctx, next, path, type }) => {
   // Input validation failures are already well-formed BAD_REQUEST errors.
   if (result.error.code === 'BAD_REQUEST' && original instanceof ZodError) return result;
   const mapped = toTRPCError(result.error.code === 'INTERNAL_SERVER_ERROR' ? original : result.error);
-  const level = mapped.code === 'INTERNAL_SERVER_ERROR' || mapped.code === 'SERVICE_UNAVAILABLE' ? 'error' : 'warn';
-  ctx.log[level]({ err: original, path, type, code: mapped.code }, `tRPC ${type} ${path} failed: ${mapped.code}`);
+  if (mapped.code === 'INTERNAL_SERVER_ERROR' || mapped.code === 'SERVICE_UNAVAILABLE') {
+    ctx.log.error({ err: original, path, type, code: mapped.code }, `tRPC ${type} ${path} failed: ${mapped.code}`);
+  } else {
+    // Caller mistakes (unknown slug, conflict): one line, no stack.
+    ctx.log.info(
+      { path, type, code: mapped.code, reason: mapped.message },
+      `tRPC ${type} ${path} refused: ${mapped.code}`,
+    );
+  }
   throw mapped;
 });
 

@@ -48,7 +48,9 @@ function describe(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   // Driver messages can quote host names but not credentials; keep only the code and first line to be safe.
   const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-  return typeof code === 'string' ? `${code}: ${message.replace(/\/\/[^@\s]*@/g, '//')}` : message.replace(/\/\/[^@\s]*@/g, '//');
+  return typeof code === 'string'
+    ? `${code}: ${message.replace(/\/\/[^@\s]*@/g, '//')}`
+    : message.replace(/\/\/[^@\s]*@/g, '//');
 }
 
 export function createHealthProbe(options: CreateHealthProbeOptions): HealthProbe {

@@ -33,7 +33,11 @@ describe('createLogger', () => {
     log.info({ connectionString: 'postgres://u:p@h/db', nested: { password: 'pw', token: 't' } }, 'connecting');
     log.error({ err: new Error('connect failed for postgres://u:sekret@h/db') }, 'db down at postgres://u:sekret@h/db');
     const [first, second] = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(first).toMatchObject({ msg: 'connecting', connectionString: '[redacted]', nested: { password: '[redacted]', token: '[redacted]' } });
+    expect(first).toMatchObject({
+      msg: 'connecting',
+      connectionString: '[redacted]',
+      nested: { password: '[redacted]', token: '[redacted]' },
+    });
     expect(JSON.stringify(second)).not.toContain('sekret');
     expect(second).toMatchObject({ msg: 'db down at postgres://u:[redacted]@h/db', level: 50 });
   });

@@ -50,7 +50,11 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       serializers: {
         err: (err: unknown) => {
           const serialized = pino.stdSerializers.err(err as Error);
-          return { ...serialized, message: redactSecrets(serialized.message), stack: redactSecrets(serialized.stack ?? '') };
+          return {
+            ...serialized,
+            message: redactSecrets(serialized.message),
+            stack: redactSecrets(serialized.stack ?? ''),
+          };
         },
       },
       hooks: {
@@ -58,7 +62,9 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
         logMethod(args, method) {
           method.apply(
             this,
-            args.map((arg: unknown) => (typeof arg === 'string' ? redactSecrets(arg) : arg)) as Parameters<typeof method>,
+            args.map((arg: unknown) => (typeof arg === 'string' ? redactSecrets(arg) : arg)) as Parameters<
+              typeof method
+            >,
           );
         },
       },

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { cache } from 'react';
 import { TRPCError } from '@trpc/server';
 import { formatDateRange, PhaseBadge, RoomGrid } from '../../../components/schedule/room-schedule.js';
 import { serverApi } from '../../../trpc/server.js';
@@ -8,7 +9,8 @@ export const dynamic = 'force-dynamic';
 
 type Params = Promise<{ slug: string }>;
 
-async function load(slug: string) {
+// cache(): generateMetadata and the page share one query per request.
+const load = cache(async (slug: string) => {
   try {
     return await serverApi().conference.bySlug({ slug });
   } catch (error: unknown) {
@@ -16,7 +18,7 @@ async function load(slug: string) {
     if (error instanceof TRPCError && (error.code === 'NOT_FOUND' || error.code === 'BAD_REQUEST')) notFound();
     throw error;
   }
-}
+});
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
   const conference = await load((await params).slug);
@@ -32,7 +34,8 @@ export default async function ConferencePage({ params }: { params: Params }) {
           {conference.name} <PhaseBadge phase={conference.phase} />
         </h1>
         <p>
-          {formatDateRange(conference.startsOn, conference.endsOn)} · {conference.rooms.map((room) => room.name).join(', ')}
+          {formatDateRange(conference.startsOn, conference.endsOn)} ·{' '}
+          {conference.rooms.map((room) => room.name).join(', ')}
           {' · '}times in {conference.timeZone}
         </p>
       </section>

@@ -21,19 +21,31 @@ function cached(map: Map<string, Intl.DateTimeFormat>, timeZone: string, make: (
 /** Calendar date (YYYY-MM-DD) of `instant` in `timeZone`. */
 export function dayKey(instant: Date, timeZone: string): string {
   // en-CA formats as YYYY-MM-DD.
-  return cached(dayKeyFormats, timeZone, () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })).format(instant);
+  return cached(
+    dayKeyFormats,
+    timeZone,
+    () => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }),
+  ).format(instant);
 }
 
 /** 24-hour wall-clock time (HH:mm) of `instant` in `timeZone`. */
 export function clockTime(instant: Date, timeZone: string): string {
-  return cached(timeFormats, timeZone, () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })).format(instant);
+  return cached(
+    timeFormats,
+    timeZone,
+    () => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+  ).format(instant);
 }
 
-/** Human label for a YYYY-MM-DD date, e.g. "Saturday 27 December 2025". Calendar dates carry no zone: format at UTC noon. */
+/** Human label for a YYYY-MM-DD date, e.g. "Saturday, 27 December 2025". Calendar dates carry no zone: format at UTC noon. */
 export function dayLabel(day: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).format(
-    new Date(`${day}T12:00:00Z`),
-  );
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'UTC',
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(new Date(`${day}T12:00:00Z`));
 }
 
 export function toTalkView(talk: PublicTalk, timeZone: string, now: Date): TalkView {
@@ -78,7 +90,10 @@ export function talkDays(conference: ConferenceWithRoomsAndTalks): string[] {
  * The day the home page shows: today (conference zone) if it has talks, else the next day with talks, else the last
  * one (a past event still shows its final day). Null when the conference has no talks at all.
  */
-export function featuredDay(conference: ConferenceWithRoomsAndTalks, now: Date): { date: string; isToday: boolean } | null {
+export function featuredDay(
+  conference: ConferenceWithRoomsAndTalks,
+  now: Date,
+): { date: string; isToday: boolean } | null {
   const days = talkDays(conference);
   const today = dayKey(now, conference.timeZone);
   if (days.includes(today)) return { date: today, isToday: true };
