@@ -29,7 +29,8 @@ export interface ScheduleIssue {
 }
 
 function locationText(issue: ScheduleIssue): string {
-  const where = issue.line === undefined ? '' : `line ${issue.line}${issue.column === undefined ? '' : `:${issue.column}`} `;
+  const where =
+    issue.line === undefined ? '' : `line ${issue.line}${issue.column === undefined ? '' : `:${issue.column}`} `;
   return `${where}(${issue.path || '/'}): ${issue.message}`;
 }
 

@@ -21,7 +21,9 @@ describe('malformed XML', () => {
     expect(err.line).toBe(13);
     expect(err.column).toBeGreaterThan(20);
     expect(err.path).toMatch(/^\/schedule\/day\[1\]\/room\[1\]\/event\[1\]/);
-    expect(err.message).toMatch(/^Schedule rejected: line 13:\d+ .*not well-formed: unexpected close tag\. Fix .*re-export/);
+    expect(err.message).toMatch(
+      /^Schedule rejected: line 13:\d+ .*not well-formed: unexpected close tag\. Fix .*re-export/,
+    );
   });
 
   it('reports an unescaped ampersand and says to write &amp;', () => {
@@ -47,7 +49,9 @@ describe('malformed XML', () => {
     expect(duration?.path).toBe('/schedule/day[1]/room[1]/event[1]/duration[1]');
     expect(duration?.message).toBe('duration "1h30" is not HH:MM or HH:MM:SS, e.g. "00:45" or "01:30:00".');
     expect(title?.message).toMatch(/no title; add <title>/);
-    expect(date?.message).toMatch(/"12\.06\.2025 14:00" is not an ISO 8601 date-time with offset, e\.g\. "2025-06-12T10:30:00\+02:00"/);
+    expect(date?.message).toMatch(
+      /"12\.06\.2025 14:00" is not an ISO 8601 date-time with offset, e\.g\. "2025-06-12T10:30:00\+02:00"/,
+    );
     expect(optout?.message).toMatch(/"maybe" must be true or false/);
     expect(noDate?.path).toBe('/schedule/day[1]/room[1]/event[4]/date');
     expect(url?.message).toMatch(/absolute http\(s\) URL/);
@@ -64,9 +68,19 @@ describe('malformed XML', () => {
     expect(err.message).toContain('… and 5 more');
   });
 
+  it('never expands DTD entities (no XXE, no entity bombs)', () => {
+    const xxe =
+      '<?xml version="1.0"?>\n<!DOCTYPE schedule [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n<schedule><version>&xxe;</version></schedule>';
+    expect(parseError(xxe)).toMatchObject({ reason: 'malformed-xml', line: 3 });
+  });
+
   it('rejects a time zone that is not IANA', () => {
     const err = parseError(readScheduleFixture('malformed/bad-time-zone.xml'));
-    expect(err).toMatchObject({ reason: 'unknown-time-zone', line: 5, path: '/schedule/conference[1]/time_zone_name[1]' });
+    expect(err).toMatchObject({
+      reason: 'unknown-time-zone',
+      line: 5,
+      path: '/schedule/conference[1]/time_zone_name[1]',
+    });
     expect(err.message).toMatch(/"CEST" is not an IANA time zone; use a name like "Europe\/Berlin"/);
   });
 });
@@ -99,7 +113,11 @@ describe('malformed JSON', () => {
 
   it('reports unterminated strings, bad literals and trailing garbage with positions', () => {
     expect(parseError('{\n  "schedule": "x\n}')).toMatchObject({ reason: 'malformed-json', line: 2 });
-    expect(parseError('{"schedule": {"conference": tru}}')).toMatchObject({ reason: 'malformed-json', line: 1, column: 29 });
+    expect(parseError('{"schedule": {"conference": tru}}')).toMatchObject({
+      reason: 'malformed-json',
+      line: 1,
+      column: 29,
+    });
     expect(parseError('{"a": 1}\n\n}')).toMatchObject({ reason: 'malformed-json', line: 3, column: 1 });
     expect(parseError('['.repeat(1000))).toMatchObject({ reason: 'malformed-json' });
   });
@@ -112,7 +130,9 @@ describe('malformed JSON', () => {
 
 describe('unknown formats and inputs', () => {
   it('names iCalendar, other XML roots, empty and random input', () => {
-    expect(parseError(readScheduleFixture('malformed/calendar.ics')).message).toMatch(/iCalendar.*schedule\.xml or schedule\.json/s);
+    expect(parseError(readScheduleFixture('malformed/calendar.ics')).message).toMatch(
+      /iCalendar.*schedule\.xml or schedule\.json/s,
+    );
     expect(parseError('<iCalendar/>').message).toMatch(/<iCalendar>.*xCal/);
     expect(parseError('   ').reason).toBe('unknown-format');
     expect(parseError('hello').reason).toBe('unknown-format');

@@ -18,7 +18,11 @@ describe('pretalx schedule.xml in Pacific/Chatham (+13:45 → +12:45)', () => {
     expect(s.format).toBe('frab-xml');
     expect(s.version).toBe('1.3 "Rēkohu"');
     expect(s.generator).toEqual({ name: 'pretalx', version: '2025.1.0' });
-    expect(s.conference).toMatchObject({ title: 'Chatham Islands Open Source Hui 2026', acronym: 'cihui26', timeZone: 'Pacific/Chatham' });
+    expect(s.conference).toMatchObject({
+      title: 'Chatham Islands Open Source Hui 2026',
+      acronym: 'cihui26',
+      timeZone: 'Pacific/Chatham',
+    });
     expect(s.conference.days.map((d) => [d.index, d.date, d.startUtc])).toEqual([
       [1, '2026-04-03', '2026-04-02T19:15:00.000Z'],
       [2, '2026-04-04', '2026-04-03T19:15:00.000Z'],
@@ -43,7 +47,11 @@ describe('pretalx schedule.xml in Pacific/Chatham (+13:45 → +12:45)', () => {
       utcOffset: '+13:45',
     });
     const koWai = byGuid(s, 'c1d0e000-0000-4000-8000-000000000009');
-    expect(koWai.start).toMatchObject({ utc: '2026-04-04T21:15:00.000Z', local: '2026-04-05T10:00:00', utcOffset: '+12:45' });
+    expect(koWai.start).toMatchObject({
+      utc: '2026-04-04T21:15:00.000Z',
+      local: '2026-04-05T10:00:00',
+      utcOffset: '+12:45',
+    });
   });
 
   it('keeps a past-midnight talk on its day element but with the next calendar date', () => {
@@ -116,7 +124,11 @@ describe('frab schedule.json in America/St_Johns (−3:30 → −2:30)', () => {
     expect(midnight).toMatchObject({ dayIndex: 1, durationSeconds: 5400, recordingOptOut: true });
     expect(midnight.start.local).toBe('2026-03-07T00:15:00');
     const spring = byGuid(s, '5e000000-0000-4000-8000-000000000204');
-    expect(spring.start).toMatchObject({ utc: '2026-03-08T05:00:00.000Z', local: '2026-03-08T01:30:00', utcOffset: '-03:30' });
+    expect(spring.start).toMatchObject({
+      utc: '2026-03-08T05:00:00.000Z',
+      local: '2026-03-08T01:30:00',
+      utcOffset: '-03:30',
+    });
     expect(byGuid(s, '5e000000-0000-4000-8000-000000000301').start.utcOffset).toBe('-02:30');
   });
 
@@ -140,7 +152,10 @@ describe('frab schedule.json in America/St_Johns (−3:30 → −2:30)', () => {
 
   it('keeps pretalx multi-slot events apart by guid though their id repeats', () => {
     const parts = s.talks.filter((t) => t.externalId === '2207');
-    expect(parts.map((t) => t.guid)).toEqual(['5e000000-0000-4000-8000-000000000201', '5e000000-0000-4000-8000-000000000202']);
+    expect(parts.map((t) => t.guid)).toEqual([
+      '5e000000-0000-4000-8000-000000000201',
+      '5e000000-0000-4000-8000-000000000202',
+    ]);
   });
 });
 
@@ -211,7 +226,12 @@ describe('legacy wafer without time zone or offsets', () => {
   it('reads naive dates in the default zone and derives a missing date from day + start', () => {
     const s = load('wafer-legacy-naive.xml', { defaultTimeZone: 'Africa/Johannesburg' });
     expect(s.talks.map((t) => t.start.utc)).toEqual(['2016-10-06T07:00:00.000Z', '2016-10-06T07:30:00.000Z']);
-    expect(s.warnings.map((w) => w.code).sort()).toEqual(['derived-date', 'derived-guid', 'derived-guid', 'naive-date']);
+    expect(s.warnings.map((w) => w.code).sort()).toEqual([
+      'derived-date',
+      'derived-guid',
+      'derived-guid',
+      'naive-date',
+    ]);
     const again = load('wafer-legacy-naive.xml', { defaultTimeZone: 'Africa/Johannesburg' });
     expect(again.talks.map((t) => t.guid)).toEqual(s.talks.map((t) => t.guid));
   });
@@ -226,18 +246,32 @@ describe('day-relative dates past midnight and DST without offsets', () => {
 </schedule>`;
 
   it('moves a start before the day start to the next calendar date', () => {
-    const s = parseSchedule(doc('<event id="1"><start>23:30</start><duration>00:30</duration><title>a</title></event><event id="2"><start>01:00</start><duration>00:30</duration><title>b</title></event>'));
+    const s = parseSchedule(
+      doc(
+        '<event id="1"><start>23:30</start><duration>00:30</duration><title>a</title></event><event id="2"><start>01:00</start><duration>00:30</duration><title>b</title></event>',
+      ),
+    );
     expect(s.talks.map((t) => t.start.utc)).toEqual(['2025-03-29T22:30:00.000Z', '2025-03-30T00:00:00.000Z']);
   });
 
   it('moves a wall time skipped by spring-forward forward and warns', () => {
-    const s = parseSchedule(doc('<event id="1"><date>2025-03-30T02:30:00</date><duration>00:30</duration><title>gap</title></event>'));
-    expect(s.talks[0]?.start).toMatchObject({ utc: '2025-03-30T01:30:00.000Z', local: '2025-03-30T03:30:00', utcOffset: '+02:00' });
+    const s = parseSchedule(
+      doc('<event id="1"><date>2025-03-30T02:30:00</date><duration>00:30</duration><title>gap</title></event>'),
+    );
+    expect(s.talks[0]?.start).toMatchObject({
+      utc: '2025-03-30T01:30:00.000Z',
+      local: '2025-03-30T03:30:00',
+      utcOffset: '+02:00',
+    });
     expect(s.warnings.map((w) => w.code)).toContain('nonexistent-local-time');
   });
 
   it('warns when <start> or the offset disagree with <date>', () => {
-    const s = parseSchedule(doc('<event id="1" guid="g1"><date>2025-03-29T20:00:00+03:00</date><start>19:00</start><duration>00:30</duration><title>x</title><room>Other</room></event>'));
+    const s = parseSchedule(
+      doc(
+        '<event id="1" guid="g1"><date>2025-03-29T20:00:00+03:00</date><start>19:00</start><duration>00:30</duration><title>x</title><room>Other</room></event>',
+      ),
+    );
     expect(s.warnings.map((w) => w.code).sort()).toEqual(['offset-mismatch', 'room-mismatch', 'start-mismatch']);
     expect(s.talks[0]?.room).toBe('R');
   });

@@ -38,7 +38,11 @@ describe('planImport', () => {
       ['2002', ['start']],
     ]);
     const moved = plan.update.find((u) => u.guid.endsWith('2002'));
-    expect(moved?.changes[0]).toEqual({ field: 'start', from: '2025-10-26T10:00:00.000Z', to: '2025-10-26T10:15:00.000Z' });
+    expect(moved?.changes[0]).toEqual({
+      field: 'start',
+      from: '2025-10-26T10:00:00.000Z',
+      to: '2025-10-26T10:15:00.000Z',
+    });
     expect(plan.unchanged).toHaveLength(stored.length - 4);
   });
 

@@ -47,7 +47,11 @@ export interface ImportPlan<E extends PlannableTalk, I extends PlannableTalk> {
   create: I[];
   update: { guid: string; existing: E; incoming: I; changes: FieldChange[] }[];
   unchanged: { guid: string; existing: E; incoming: I }[];
-  removedUpstream: { guid: string; existing: E; likelyReplacedBy: { guid: string; matchedBy: 'code' | 'slug' } | null }[];
+  removedUpstream: {
+    guid: string;
+    existing: E;
+    likelyReplacedBy: { guid: string; matchedBy: 'code' | 'slug' } | null;
+  }[];
 }
 
 /** JSON with sorted object keys, for order-insensitive deep equality of plain data. */

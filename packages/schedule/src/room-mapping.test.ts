@@ -45,7 +45,11 @@ describe('mapRooms', () => {
 
   it('skips explicitly ignored rooms and reports unused mapping keys and empty rooms', () => {
     const withEmpty = { ...chatham, rooms: [...chatham.rooms, { name: 'Foyer', guid: null }] };
-    const r = mapRooms(withEmpty, { 'Main Hall': 'main', 'Whare Korero': 'typo' }, { ignoreRooms: ['Whare Kōrero', 'Workshop Room'] });
+    const r = mapRooms(
+      withEmpty,
+      { 'Main Hall': 'main', 'Whare Korero': 'typo' },
+      { ignoreRooms: ['Whare Kōrero', 'Workshop Room'] },
+    );
     expect(r.talks).toHaveLength(6);
     expect(r.ignoredTalks).toHaveLength(4);
     expect(r.unusedMappingKeys).toEqual(['Whare Korero']);

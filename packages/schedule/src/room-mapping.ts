@@ -75,6 +75,8 @@ export function mapRooms<T extends Talk>(
     talks,
     ignoredTalks,
     unmappedEmptyRooms,
-    unusedMappingKeys: [...table.keys()].filter((k) => !used.has(k) && !schedule.rooms.some((r) => r.name === k || r.guid === k)),
+    unusedMappingKeys: [...table.keys()].filter(
+      (k) => !used.has(k) && !schedule.rooms.some((r) => r.name === k || r.guid === k),
+    ),
   };
 }

@@ -32,9 +32,19 @@ describe('roomStateAt — Pacific/Chatham Main Hall (back-to-back, overlap, over
   });
 
   it('is live from the exact start instant and hands over back-to-back without a gap', () => {
-    expect(brief(hall, '2026-04-02T19:14:59.999Z')).toEqual({ phase: 'countdown', now: null, next: '0001', previous: null });
+    expect(brief(hall, '2026-04-02T19:14:59.999Z')).toEqual({
+      phase: 'countdown',
+      now: null,
+      next: '0001',
+      previous: null,
+    });
     const start = roomStateAt(hall, at('2026-04-02T19:15:00Z'));
-    expect(start).toMatchObject({ phase: 'live', nowElapsedMs: 0, nowRemainingMs: 1800_000, timeUntilNextMs: 1800_000 });
+    expect(start).toMatchObject({
+      phase: 'live',
+      nowElapsedMs: 0,
+      nowRemainingMs: 1800_000,
+      timeUntilNextMs: 1800_000,
+    });
     expect(brief(hall, '2026-04-02T19:44:59.999Z')).toMatchObject({ now: '0001', next: '0002' });
     expect(brief(hall, '2026-04-02T19:45:00Z')).toEqual({ phase: 'live', now: '0002', next: '0005', previous: '0001' });
   });
@@ -101,7 +111,7 @@ describe('roomStateAt — DST changes', () => {
     expect(s.display).toMatchObject({ at: '2025-10-26 02:00:00', nowEnds: '2025-10-26 02:30' });
   });
 
-  it('St. John\'s spring-forward: an hour of wall clock vanishes, elapsed time does not', () => {
+  it("St. John's spring-forward: an hour of wall clock vanishes, elapsed time does not", () => {
     const cabot = roomTalks('frab-st-johns.json', 'Cabot Tower');
     const before = roomStateAt(cabot, at('2026-03-08T05:29:00Z'), { timeZone: 'America/St_Johns' });
     const after = roomStateAt(cabot, at('2026-03-08T05:30:00Z'), { timeZone: 'America/St_Johns' });
@@ -112,7 +122,7 @@ describe('roomStateAt — DST changes', () => {
     expect(after.display?.nowEnds).toBe('2026-03-08 03:30');
   });
 
-  it('St. John\'s day boundary: local midnight before a past-midnight talk', () => {
+  it("St. John's day boundary: local midnight before a past-midnight talk", () => {
     const cabot = roomTalks('frab-st-johns.json', 'Cabot Tower');
     const s = roomStateAt(cabot, at('2026-03-08T03:30:00Z'), { timeZone: 'America/St_Johns' });
     expect(s).toMatchObject({ phase: 'countdown', display: { at: '2026-03-08 00:00:00' } });
@@ -126,14 +136,21 @@ describe('roomStateAt — DST changes', () => {
 describe('roomStateAt — edge rules', () => {
   it('never makes a zero-length talk live', () => {
     const marker = buildTalk({ startUtc: '2025-06-12T10:00:00Z', durationSeconds: 0 });
-    expect(roomStateAt([marker], at('2025-06-12T10:00:00Z'))).toMatchObject({ phase: 'finished', now: null, previous: marker });
+    expect(roomStateAt([marker], at('2025-06-12T10:00:00Z'))).toMatchObject({
+      phase: 'finished',
+      now: null,
+      previous: marker,
+    });
     expect(roomStateAt([marker], at('2025-06-12T09:59:59Z'))).toMatchObject({ phase: 'countdown', next: marker });
   });
 
   it('breaks ties on equal starts by guid, independent of input order', () => {
     const a = buildTalk({ guid: 'aaaa', startUtc: '2025-06-12T10:00:00Z' });
     const b = buildTalk({ guid: 'bbbb', startUtc: '2025-06-12T10:00:00Z' });
-    for (const talks of [[a, b], [b, a]]) {
+    for (const talks of [
+      [a, b],
+      [b, a],
+    ]) {
       expect(roomStateAt(talks, at('2025-06-12T09:00:00Z')).next?.guid).toBe('aaaa');
       const live = roomStateAt(talks, at('2025-06-12T10:10:00Z'));
       expect(live.now?.guid).toBe('aaaa');
@@ -153,9 +170,9 @@ describe('nextTransitionAt', () => {
   const hall = roomTalks('pretalx-chatham.xml', 'Main Hall');
 
   it('walks every start and end in order, then returns null', () => {
-    const expected = [...new Set(hall.flatMap((t) => [t.start.epochMs, t.start.epochMs + t.durationSeconds * 1000]))].sort(
-      (x, y) => x - y,
-    );
+    const expected = [
+      ...new Set(hall.flatMap((t) => [t.start.epochMs, t.start.epochMs + t.durationSeconds * 1000])),
+    ].sort((x, y) => x - y);
     const seen: number[] = [];
     let cursor: number | null = at('2026-01-01T00:00:00Z');
     while ((cursor = nextTransitionAt(hall, cursor)) !== null) seen.push(cursor);
@@ -165,7 +182,7 @@ describe('nextTransitionAt', () => {
   it('state is constant between consecutive transitions (sampled)', () => {
     let from: number | null = at('2026-04-02T00:00:00Z');
     let seed = 7;
-    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     while (from !== null) {
       const to = nextTransitionAt(hall, from);
       const base = brief(hall, new Date(from).toISOString());

@@ -54,7 +54,8 @@ export const DEFAULT_SESSION_GAP_MS = 3 * 3600_000;
 
 function toMs(instant: InstantInput): number {
   const ms = instant instanceof Date ? instant.getTime() : instant;
-  if (!Number.isFinite(ms)) throw new TypeError(`instant must be a valid Date or finite epoch ms, got ${String(instant)}`);
+  if (!Number.isFinite(ms))
+    throw new TypeError(`instant must be a valid Date or finite epoch ms, got ${String(instant)}`);
   return ms;
 }
 
@@ -80,7 +81,8 @@ export function roomStateAt<T extends TimedTalk>(
     const s = t.start.epochMs;
     const e = endMs(t);
     if (s <= at && at < e) live.push(t);
-    if (s > at && (next === null || s < next.start.epochMs || (s === next.start.epochMs && byGuid(t, next) < 0))) next = t;
+    if (s > at && (next === null || s < next.start.epochMs || (s === next.start.epochMs && byGuid(t, next) < 0)))
+      next = t;
     if (e <= at) {
       const pe = previous === null ? -Infinity : endMs(previous);
       if (e > pe || (e === pe && previous !== null && byGuid(t, previous) < 0)) previous = t;

@@ -13,7 +13,9 @@ describe('guid', () => {
   });
 
   it('uuidV5 matches the RFC example for the DNS namespace', () => {
-    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('2ed6657d-e927-568b-95e1-2665a8aea6a2');
+    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
   });
 });
 
@@ -39,7 +41,10 @@ describe('time', () => {
     expect(zoneOffsetMinutes(Date.parse('2026-04-04T13:59:00Z'), 'Pacific/Chatham')).toBe(825);
     expect(zoneOffsetMinutes(Date.parse('2026-04-04T14:00:00Z'), 'Pacific/Chatham')).toBe(765);
     const wall = { year: 2025, month: 10, day: 26, hour: 2, minute: 30, second: 0, millisecond: 0 };
-    expect(wallToInstant(wall, 'Europe/Berlin')).toEqual({ epochMs: Date.parse('2025-10-26T00:30:00Z'), resolution: 'ambiguous' });
+    expect(wallToInstant(wall, 'Europe/Berlin')).toEqual({
+      epochMs: Date.parse('2025-10-26T00:30:00Z'),
+      resolution: 'ambiguous',
+    });
     expect(isValidTimeZone('America/St_Johns')).toBe(true);
     expect(isValidTimeZone('+01:00')).toBe(false);
     expect(isValidTimeZone('Not/AZone')).toBe(false);

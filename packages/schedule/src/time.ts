@@ -165,7 +165,9 @@ export function wallToInstant(wall: WallTime, timeZone: string): { epochMs: numb
   const asUtc = wallToUtcMs(wall);
   const day = 86_400_000;
   const before = zoneOffsetMinutes(asUtc - day, timeZone);
-  const candidates = [...new Set([before, zoneOffsetMinutes(asUtc, timeZone), zoneOffsetMinutes(asUtc + day, timeZone)])]
+  const candidates = [
+    ...new Set([before, zoneOffsetMinutes(asUtc, timeZone), zoneOffsetMinutes(asUtc + day, timeZone)]),
+  ]
     .map((off) => asUtc - off * 60_000)
     .filter((t) => formatWall(wallTimeIn(t, timeZone)) === formatWall(wall))
     .sort((a, b) => a - b);

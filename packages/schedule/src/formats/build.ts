@@ -168,13 +168,23 @@ export function buildSchedule(
   for (const d of raw.days) {
     const idxText = normalisedText(d.index.value);
     const index = idxText !== null && /^-?\d{1,6}$/.test(idxText) ? Number(idxText) : null;
-    if (index === null) issue('invalid-field', d.index.loc, `day index "${d.index.value ?? ''}" must be an integer like 1.`);
+    if (index === null)
+      issue('invalid-field', d.index.loc, `day index "${d.index.value ?? ''}" must be an integer like 1.`);
     else if (seenDayIndex.has(index))
-      issue('invalid-field', d.index.loc, `day index ${index} repeats (first at line ${seenDayIndex.get(index)?.line}); make day indexes unique.`);
+      issue(
+        'invalid-field',
+        d.index.loc,
+        `day index ${index} repeats (first at line ${seenDayIndex.get(index)?.line}); make day indexes unique.`,
+      );
     else seenDayIndex.set(index, d.index.loc);
     const dateText = normalisedText(d.date.value);
     const date = dateText === null ? null : parseDate(dateText);
-    if (date === null) issue(dateText === null ? 'missing-field' : 'invalid-field', d.date.loc, `day date "${dateText ?? ''}" must be YYYY-MM-DD, e.g. "2025-06-12".`);
+    if (date === null)
+      issue(
+        dateText === null ? 'missing-field' : 'invalid-field',
+        d.date.loc,
+        `day date "${dateText ?? ''}" must be YYYY-MM-DD, e.g. "2025-06-12".`,
+      );
     const start = normalisedText(d.start.value) === null ? null : readInstant(d.start, 'day start');
     const end = normalisedText(d.end.value) === null ? null : readInstant(d.end, 'day end');
     dayOk.push(index !== null && date !== null);
@@ -204,7 +214,8 @@ export function buildSchedule(
     if (talkTitle === null) issue('missing-field', f.title.loc, 'the event has no title; add <title> / "title".');
     const durationText = text('duration');
     const durationSeconds = durationText === null ? null : parseDuration(durationText);
-    if (durationText === null) issue('missing-field', f.duration.loc, `the event has no duration; add one as ${EXAMPLES.duration}.`);
+    if (durationText === null)
+      issue('missing-field', f.duration.loc, `the event has no duration; add one as ${EXAMPLES.duration}.`);
     else if (durationSeconds === null)
       issue('invalid-field', f.duration.loc, `duration "${durationText}" is not ${EXAMPLES.duration}.`);
 
@@ -219,7 +230,15 @@ export function buildSchedule(
       const nextDay = day.dayStartMinutes !== null && startClock < day.dayStartMinutes;
       const dayMs = wallToUtcMs(base) + (nextDay ? 86_400_000 : 0);
       const d = new Date(dayMs);
-      const wall = { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: Math.floor(startClock / 60), minute: startClock % 60, second: 0, millisecond: 0 };
+      const wall = {
+        year: d.getUTCFullYear(),
+        month: d.getUTCMonth() + 1,
+        day: d.getUTCDate(),
+        hour: Math.floor(startClock / 60),
+        minute: startClock % 60,
+        second: 0,
+        millisecond: 0,
+      };
       at = fromWall(wall, f.date.loc, 'the event has no date, derived it from the day date and start', 'derived-date');
     } else {
       issue('missing-field', f.date.loc, `the event has no date; add ${EXAMPLES.date}.`);
@@ -229,13 +248,21 @@ export function buildSchedule(
         warn('start-mismatch', f.start.loc, `start "${startText}" disagrees with date; used the date.`);
     }
     if (at && timeZone !== null && zoneOffsetMinutes(at.epochMs, timeZone) !== at.offset)
-      warn('offset-mismatch', f.date.loc, `the offset ${formatOffset(at.offset)} differs from ${timeZone} at that instant; trusted the offset.`);
+      warn(
+        'offset-mismatch',
+        f.date.loc,
+        `the offset ${formatOffset(at.offset)} differs from ${timeZone} at that instant; trusted the offset.`,
+      );
 
     const roomText = text('room');
     if (e.containerRoom === '')
       issue('missing-field', f.room.loc, 'the event is in a room without a name; give the <room> a name="…" / key.');
     if (roomText !== null && roomText !== e.containerRoom)
-      warn('room-mismatch', f.room.loc, `event room "${roomText}" differs from its container room "${e.containerRoom}"; used the container.`);
+      warn(
+        'room-mismatch',
+        f.room.loc,
+        `event room "${roomText}" differs from its container room "${e.containerRoom}"; used the container.`,
+      );
 
     const urlText = text('url');
     let url: string | null = null;
@@ -265,7 +292,11 @@ export function buildSchedule(
     if (explicitGuid !== null) {
       const first = seenGuids.get(explicitGuid);
       if (first) {
-        issue('duplicate-guid', f.guid.loc, `guid ${explicitGuid} is used twice (first at ${first.line === undefined ? first.path : `line ${first.line}`}); every event needs its own guid.`);
+        issue(
+          'duplicate-guid',
+          f.guid.loc,
+          `guid ${explicitGuid} is used twice (first at ${first.line === undefined ? first.path : `line ${first.line}`}); every event needs its own guid.`,
+        );
         continue;
       }
       seenGuids.set(explicitGuid, f.guid.loc);
@@ -284,7 +315,11 @@ export function buildSchedule(
         title: talkTitle,
       });
       if (seenGuids.has(guid)) {
-        issue('duplicate-guid', e.loc, `this event has no guid and repeats id, start and room of another; give it a guid.`);
+        issue(
+          'duplicate-guid',
+          e.loc,
+          `this event has no guid and repeats id, start and room of another; give it a guid.`,
+        );
         continue;
       }
       seenGuids.set(guid, e.loc);
@@ -320,7 +355,11 @@ export function buildSchedule(
     if (!known) roomByName.set(r.name, { name: r.name, guid: r.guid });
     else if (known.guid === null) known.guid = r.guid;
     else if (r.guid !== null && r.guid !== known.guid)
-      warn('room-guid-conflict', r.loc, `room "${r.name}" has guid ${r.guid} here but ${known.guid} elsewhere; kept the first.`);
+      warn(
+        'room-guid-conflict',
+        r.loc,
+        `room "${r.name}" has guid ${r.guid} here but ${known.guid} elsewhere; kept the first.`,
+      );
   }
   talks.sort((a, b) => a.start.epochMs - b.start.epochMs || cmp(a.room, b.room) || cmp(a.guid, b.guid));
   const result = scheduleSchema.safeParse({
@@ -340,7 +379,11 @@ export function buildSchedule(
   if (!result.success) {
     // Unreachable unless the rules above miss a case: still a typed error, never a raw ZodError.
     for (const zi of result.error.issues)
-      issue('invalid-field', { path: zi.path.join('.') }, `normalised value is invalid (${zi.message}); report this document.`);
+      issue(
+        'invalid-field',
+        { path: zi.path.join('.') },
+        `normalised value is invalid (${zi.message}); report this document.`,
+      );
     issues.throwIfAny(format);
   }
   return result.data!;

@@ -7,8 +7,7 @@ import { parseJsonTree, type JsonTree } from './json-tree.js';
 import { child, parseXmlTree, type XmlElement } from './xml-tree.js';
 
 export type DetectedDocument =
-  | { format: 'frab-xml' | 'wafer-xml'; xml: XmlElement }
-  | { format: 'frab-json'; json: JsonTree };
+  { format: 'frab-xml' | 'wafer-xml'; xml: XmlElement } | { format: 'frab-json'; json: JsonTree };
 
 export const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
 
@@ -32,7 +31,8 @@ export function decodeInput(input: string | Uint8Array, maxBytes: number = DEFAU
         {
           reason: 'invalid-encoding',
           path: '',
-          message: 'the document is not valid UTF-8; export it again as UTF-8 (schedule.xml and schedule.json always are).',
+          message:
+            'the document is not valid UTF-8; export it again as UTF-8 (schedule.xml and schedule.json always are).',
         },
         undefined,
         err,

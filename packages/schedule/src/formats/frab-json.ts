@@ -11,7 +11,10 @@ import { formatJsonPath, positionOf, type JsonPath, type JsonTree } from './json
 const optText = z.string().nullable().optional();
 const idLike = z.union([z.string(), z.number()]).nullable().optional();
 /** pretalx has emitted tracks both as a name and as {name}. */
-const named = z.union([z.string(), z.object({ name: z.string().nullable().optional() }).loose()]).nullable().optional();
+const named = z
+  .union([z.string(), z.object({ name: z.string().nullable().optional() }).loose()])
+  .nullable()
+  .optional();
 
 const personSchema = z
   .object({ id: idLike, code: optText, guid: optText, public_name: optText, name: optText })
@@ -61,7 +64,10 @@ const documentSchema = z.object({
           acronym: optText,
           time_zone_name: optText,
           day_change: optText,
-          rooms: z.array(z.object({ name: z.string(), guid: optText }).loose()).nullable().optional(),
+          rooms: z
+            .array(z.object({ name: z.string(), guid: optText }).loose())
+            .nullable()
+            .optional(),
           days: z.array(z.unknown()),
         })
         .loose(),
@@ -93,7 +99,13 @@ function valueAt(root: unknown, path: JsonPath): unknown {
 }
 
 const describe = (v: unknown): string =>
-  v === undefined ? 'nothing' : v === null ? 'null' : Array.isArray(v) ? 'an array' : `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
+  v === undefined
+    ? 'nothing'
+    : v === null
+      ? 'null'
+      : Array.isArray(v)
+        ? 'an array'
+        : `${typeof v} ${JSON.stringify(v)?.slice(0, 40)}`;
 
 function reportZod(tree: JsonTree, base: JsonPath, error: z.ZodError, issues: IssueCollector): void {
   for (const zi of error.issues) {
@@ -122,7 +134,8 @@ export function readScheduleJson(tree: JsonTree, issues: IssueCollector): RawSch
   const loc = (path: JsonPath): SourceLoc => ({ path: formatJsonPath(path), ...positionOf(tree, path) });
   const text = (obj: unknown, path: JsonPath, key: string): RawText => {
     const v = valueAt(obj, [key]);
-    const value = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : typeof v === 'boolean' ? String(v) : null;
+    const value =
+      typeof v === 'string' ? v : typeof v === 'number' ? String(v) : typeof v === 'boolean' ? String(v) : null;
     return { value, loc: loc([...path, key]) };
   };
   const s = doc.data.schedule;
@@ -160,7 +173,8 @@ export function readScheduleJson(tree: JsonTree, issues: IssueCollector): RawSch
     });
     for (const [roomName, events] of Object.entries(day.data.rooms ?? {})) {
       const name = roomName.trim();
-      if (name && !raw.rooms.some((r) => r.name === name)) raw.rooms.push({ name, guid: null, loc: loc([...dayPath, 'rooms', roomName]) });
+      if (name && !raw.rooms.some((r) => r.name === name))
+        raw.rooms.push({ name, guid: null, loc: loc([...dayPath, 'rooms', roomName]) });
       events.forEach((eventValue, e) => {
         const path = [...dayPath, 'rooms', roomName, e];
         const ev = eventSchema.safeParse(eventValue);

@@ -73,7 +73,8 @@ export function parseXmlTree(text: string): XmlElement {
             path: '',
             line: amp.line,
             column: amp.column,
-            message: 'the XML is not well-formed: a bare "&" starts an entity that never ends. Write it as &amp; and re-export.',
+            message:
+              'the XML is not well-formed: a bare "&" starts an entity that never ends. Write it as &amp; and re-export.',
           }
         : {
             reason: 'malformed-xml',
