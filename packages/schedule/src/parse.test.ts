@@ -266,6 +266,15 @@ describe('day-relative dates past midnight and DST without offsets', () => {
     expect(s.warnings.map((w) => w.code)).toContain('nonexistent-local-time');
   });
 
+  it('reads events placed directly under <day> by their <room>, and rejects ones without a room', () => {
+    const loose = doc('').replace(
+      '<room name="R"></room>',
+      '<event id="1" guid="g"><date>2025-03-29T19:00:00+01:00</date><duration>00:30</duration><title>x</title><room>Side</room></event>',
+    );
+    expect(parseSchedule(loose).talks.map((t) => t.room)).toEqual(['Side']);
+    expect(() => parseSchedule(loose.replace('<room>Side</room>', ''))).toThrow(/room without a name/);
+  });
+
   it('warns when <start> or the offset disagree with <date>', () => {
     const s = parseSchedule(
       doc(

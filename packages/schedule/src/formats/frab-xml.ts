@@ -87,6 +87,9 @@ export function readScheduleXml(root: XmlElement): RawSchedule {
       start: attrText(dayEl, 'start'),
       end: attrText(dayEl, 'end'),
     });
+    // Events placed directly under <day> (not in a <room>) are still read, by their <room> text, never dropped.
+    for (const ev of children(dayEl, 'event'))
+      raw.events.push(readEvent(ev, dayRef, child(ev, 'room')?.text.trim() ?? ''));
     for (const roomEl of children(dayEl, 'room')) {
       const name = (roomEl.attrs.name ?? '').trim();
       if (name) raw.rooms.push({ name, guid: roomEl.attrs.guid?.trim() || null, loc: locOf(roomEl) });
