@@ -54,7 +54,9 @@ describe('XEP-0115 caps', () => {
     const node = `${c.attrs.node}#${c.attrs.ver}`;
     const q = parseXml(discoInfoQuery(node).toString());
     expect(q.attrs.node).toBe(node);
-    const identities = q.getChildren('identity').map((i) => ({ category: i.attrs.category!, type: i.attrs.type!, name: i.attrs.name }));
+    const identities = q
+      .getChildren('identity')
+      .map((i) => ({ category: i.attrs.category!, type: i.attrs.type!, name: i.attrs.name }));
     const features = q.getChildren('feature').map((f) => f.attrs.var!);
     expect(capsVer({ identities, features })).toBe(c.attrs.ver);
     expect(discoInfoQuery().attrs.node).toBeUndefined();

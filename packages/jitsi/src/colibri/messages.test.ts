@@ -50,7 +50,11 @@ describe('parseBridgeMessage (bridge → client catalogue)', () => {
     // string boolean → boolean
     expect(conn).toMatchObject({ endpoint: '2c9e7f10', active: false });
     const ds = byClass('DominantSpeakerEndpointChangeEvent')[0];
-    expect(ds).toMatchObject({ dominantSpeakerEndpoint: '831de82b', previousSpeakers: ['2c9e7f10', '6b1d0e93'], silence: false });
+    expect(ds).toMatchObject({
+      dominantSpeakerEndpoint: '831de82b',
+      previousSpeakers: ['2c9e7f10', '6b1d0e93'],
+      silence: false,
+    });
     const vmap = byClass('VideoSourcesMap')[0];
     if (vmap?.colibriClass !== 'VideoSourcesMap') throw new Error('no map');
     expect(vmap.mappedSources[1]).toMatchObject({ ssrc: 2000003, rtx: -1, videoType: 'DESKTOP', mid: 'v3' });
@@ -65,7 +69,9 @@ describe('parseBridgeMessage (bridge → client catalogue)', () => {
 
   it('accepts real booleans for string-boolean fields and tolerates extra fields', () => {
     expect(
-      parseBridgeMessage('{"colibriClass":"EndpointConnectivityStatusChangeEvent","endpoint":"x","active":true,"new":1}'),
+      parseBridgeMessage(
+        '{"colibriClass":"EndpointConnectivityStatusChangeEvent","endpoint":"x","active":true,"new":1}',
+      ),
     ).toMatchObject({ active: true });
   });
 
@@ -78,7 +84,10 @@ describe('parseBridgeMessage (bridge → client catalogue)', () => {
     ['missing field', '{"colibriClass":"SenderSourceConstraints","sourceName":"x"}'],
     ['bad string boolean', '{"colibriClass":"EndpointConnectivityStatusChangeEvent","endpoint":"x","active":"yes"}'],
     ['bad ssrc', '{"colibriClass":"AudioSourcesMap","mappedSources":[{"source":"a","owner":"b","ssrc":-5}]}'],
-    ['bad videoType', '{"colibriClass":"VideoSourcesMap","mappedSources":[{"source":"a","owner":"b","ssrc":5,"videoType":"HOLOGRAM"}]}'],
+    [
+      'bad videoType',
+      '{"colibriClass":"VideoSourcesMap","mappedSources":[{"source":"a","owner":"b","ssrc":5,"videoType":"HOLOGRAM"}]}',
+    ],
   ])('rejects %s with BridgeChannelError(malformed)', (_label, text) => {
     expect(() => parseBridgeMessage(text)).toThrow(BridgeChannelError);
     expect(() => parseBridgeMessage(text)).toThrow(expect.objectContaining({ reason: 'malformed' }));
@@ -101,14 +110,34 @@ describe('client → bridge builders', () => {
       }),
       '{"colibriClass":"ReceiverVideoConstraints","lastN":-1,"selectedSources":[],"onStageSources":["831de82b-v0"],"defaultConstraints":{"maxHeight":720,"maxFrameRate":30},"constraints":{"831de82b-v0":{"maxHeight":1080}}}',
     ],
-    [receiverVideoConstraints({ defaultConstraints: { maxHeight: 360 }, lastN: undefined }), '{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":360}}'],
-    [lastNChangedEvent(5), '{"colibriClass":"LastNChangedEvent","lastN":5}'],
-    [sourceVideoTypeMessage('a1b2c3d4-v0', 'camera'), '{"colibriClass":"SourceVideoTypeMessage","sourceName":"a1b2c3d4-v0","videoType":"camera"}'],
-    [sourceVideoTypeMessage('a1b2c3d4-v0', 'none'), '{"colibriClass":"SourceVideoTypeMessage","sourceName":"a1b2c3d4-v0","videoType":"none"}'],
-    [endpointMessage('', { type: 'hello' }), '{"colibriClass":"EndpointMessage","to":"","msgPayload":{"type":"hello"}}'],
-    [e2ePingResponse('831de82b', 17), '{"colibriClass":"EndpointMessage","to":"831de82b","msgPayload":{"type":"e2e-ping-response","id":17}}'],
     [
-      endpointStats({ bitrate: { upload: 800, download: 1400 }, packetLoss: { total: 0, upload: 0, download: 0 }, connectionQuality: 100, jvbRTT: 20 }),
+      receiverVideoConstraints({ defaultConstraints: { maxHeight: 360 }, lastN: undefined }),
+      '{"colibriClass":"ReceiverVideoConstraints","defaultConstraints":{"maxHeight":360}}',
+    ],
+    [lastNChangedEvent(5), '{"colibriClass":"LastNChangedEvent","lastN":5}'],
+    [
+      sourceVideoTypeMessage('a1b2c3d4-v0', 'camera'),
+      '{"colibriClass":"SourceVideoTypeMessage","sourceName":"a1b2c3d4-v0","videoType":"camera"}',
+    ],
+    [
+      sourceVideoTypeMessage('a1b2c3d4-v0', 'none'),
+      '{"colibriClass":"SourceVideoTypeMessage","sourceName":"a1b2c3d4-v0","videoType":"none"}',
+    ],
+    [
+      endpointMessage('', { type: 'hello' }),
+      '{"colibriClass":"EndpointMessage","to":"","msgPayload":{"type":"hello"}}',
+    ],
+    [
+      e2ePingResponse('831de82b', 17),
+      '{"colibriClass":"EndpointMessage","to":"831de82b","msgPayload":{"type":"e2e-ping-response","id":17}}',
+    ],
+    [
+      endpointStats({
+        bitrate: { upload: 800, download: 1400 },
+        packetLoss: { total: 0, upload: 0, download: 0 },
+        connectionQuality: 100,
+        jvbRTT: 20,
+      }),
       '{"colibriClass":"EndpointStats","bitrate":{"upload":800,"download":1400},"packetLoss":{"total":0,"upload":0,"download":0},"connectionQuality":100,"jvbRTT":20}',
     ],
     [clientHello(), '{"colibriClass":"ClientHello"}'],

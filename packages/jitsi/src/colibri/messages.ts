@@ -147,7 +147,8 @@ export function parseBridgeMessage(text: unknown): BridgeMessage {
   } catch (err) {
     throw bridgeMalformed('frame is not valid JSON', err);
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw bridgeMalformed('frame is not a JSON object');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw bridgeMalformed('frame is not a JSON object');
   const cls = (raw as { colibriClass?: unknown }).colibriClass;
   if (typeof cls !== 'string' || cls === '') throw bridgeMalformed('frame has no "colibriClass" string');
   if (!KNOWN.has(cls)) return { colibriClass: 'Ignored', originalClass: cls };
@@ -199,7 +200,12 @@ export const clientEndpointMessageSchema = z.strictObject({
 export const clientEndpointStatsSchema = z.strictObject({
   colibriClass: z.literal('EndpointStats'),
   bitrate: z
-    .strictObject({ upload: z.number(), download: z.number(), audio: z.unknown().optional(), video: z.unknown().optional() })
+    .strictObject({
+      upload: z.number(),
+      download: z.number(),
+      audio: z.unknown().optional(),
+      video: z.unknown().optional(),
+    })
     .optional(),
   packetLoss: z.strictObject({ total: z.number(), upload: z.number(), download: z.number() }).optional(),
   connectionQuality: z.number().min(0).max(100).optional(),

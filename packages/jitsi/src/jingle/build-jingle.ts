@@ -29,7 +29,11 @@ export function buildJingle(msg: JingleMessage): Element {
   });
   for (const g of msg.groups) {
     el.append(
-      xml('group', { xmlns: NS.grouping, semantics: g.semantics }, ...g.contents.map((name) => xml('content', { name }))),
+      xml(
+        'group',
+        { xmlns: NS.grouping, semantics: g.semantics },
+        ...g.contents.map((name) => xml('content', { name })),
+      ),
     );
   }
   for (const c of msg.contents) el.append(buildContent(c));
@@ -61,9 +65,7 @@ export function buildJingle(msg: JingleMessage): Element {
   }
   if (msg.jsonSources) el.append(xml('json-message', { xmlns: NS.jitmeet }, encodeJsonSources(msg.jsonSources)));
   if (msg.startMuted) {
-    el.append(
-      xml('startmuted', { xmlns: NS.startMuted, audio: msg.startMuted.audio, video: msg.startMuted.video }),
-    );
+    el.append(xml('startmuted', { xmlns: NS.startMuted, audio: msg.startMuted.audio, video: msg.startMuted.video }));
   }
   if (msg.iceState !== undefined) el.append(xml('ice-state', { xmlns: NS.focus }, msg.iceState));
   return el;
@@ -172,7 +174,11 @@ function encodeGroup(g: JingleSsrcGroup): (string | number)[] {
 export function encodeJsonSources(sources: JsonSources): string {
   const out: Record<string, unknown[]> = {};
   for (const [owner, set] of Object.entries(sources)) {
-    const entry: unknown[] = [set.video.map(encodeJsonSource), set.videoGroups.map(encodeGroup), set.audio.map(encodeJsonSource)];
+    const entry: unknown[] = [
+      set.video.map(encodeJsonSource),
+      set.videoGroups.map(encodeGroup),
+      set.audio.map(encodeJsonSource),
+    ];
     if (set.audioGroups.length > 0) entry.push(set.audioGroups.map(encodeGroup));
     out[owner] = entry;
   }

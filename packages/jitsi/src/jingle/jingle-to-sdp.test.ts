@@ -67,7 +67,9 @@ describe('jingleToSdp rules', () => {
     const initiate = offer('initiate-ssrc-rewriting');
     const map = new SourceMap();
     map.applyOffer(initiate);
-    map.applyVideoSourcesMap([{ source: '831de82b-v0', owner: '831de82b', ssrc: 5001, rtx: 5002, videoType: 'CAMERA' }]);
+    map.applyVideoSourcesMap([
+      { source: '831de82b-v0', owner: '831de82b', ssrc: 5001, rtx: 5002, videoType: 'CAMERA' },
+    ]);
     const first = initiate.contents[0];
     if (first) first.senders = 'responder';
     const { sdp, remoteSources } = jingleToSdp(initiate, { sources: map.toSourceSet(), sessionVersion: 7 });

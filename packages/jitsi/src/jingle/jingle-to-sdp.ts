@@ -62,6 +62,7 @@ const EXT_DIRECTION: Record<JingleSenders, string | undefined> = {
 };
 
 export function jingleToSdp(offer: JingleMessage, options: JingleToSdpOptions = {}): JingleToSdpResult {
+  assertSdpSafe(offer);
   const sources = options.sources ?? offerSources(offer);
   const rtpContents = offer.contents.filter(
     (c): c is JingleContent & { description: NonNullable<JingleContent['description']> } =>
@@ -72,7 +73,10 @@ export function jingleToSdp(offer: JingleMessage, options: JingleToSdpOptions = 
   }
   const sharedTransport = rtpContents.find((c) => c.transport?.ufrag && c.transport.pwd)?.transport;
   if (!sharedTransport) {
-    throw new JingleError('malformed', 'The offer carries no ICE ufrag/pwd; the bridge cannot be reached. Report the deployment.');
+    throw new JingleError(
+      'malformed',
+      'The offer carries no ICE ufrag/pwd; the bridge cannot be reached. Report the deployment.',
+    );
   }
 
   const media: MediaDescription[] = [];
@@ -99,7 +103,11 @@ export function jingleToSdp(offer: JingleMessage, options: JingleToSdpOptions = 
             name: content.name,
             creator: 'initiator',
             senders: 'both',
-            description: { ...emptyDescription(kind), sources: sources[kind].sources, ssrcGroups: sources[kind].groups },
+            description: {
+              ...emptyDescription(kind),
+              sources: sources[kind].sources,
+              ssrcGroups: sources[kind].groups,
+            },
           },
         ],
       });
@@ -127,6 +135,73 @@ export function jingleToSdp(offer: JingleMessage, options: JingleToSdpOptions = 
     media,
   };
   return { sdp: sdpTransform.write(session), remoteSources, mids };
+}
+
+const TOKEN = /^[\x21-\x7e]+$/;
+const LINE_SAFE = /^[^\r\n\0]*$/;
+
+/**
+ * Every peer-supplied string that ends up in the SDP must not be able to inject lines (CR/LF) or split a token
+ * (whitespace): an attribute value like `ufrag="x&#10;a=…"` would otherwise rewrite the offer given to webrtcbin.
+ */
+function assertSdpSafe(offer: JingleMessage): void {
+  const token = (v: string | undefined, what: string) => {
+    if (v !== undefined && !TOKEN.test(v)) throw unsafe(what, v);
+  };
+  const line = (v: string | undefined, what: string) => {
+    if (v !== undefined && !LINE_SAFE.test(v)) throw unsafe(what, v);
+  };
+  for (const c of offer.contents) {
+    token(c.name, 'content name');
+    const d = c.description;
+    if (d) {
+      token(d.media, 'media');
+      for (const pt of d.payloadTypes) {
+        token(pt.name || undefined, 'payload-type name');
+        for (const p of pt.parameters) {
+          token(p.name, 'parameter name');
+          line(p.value, 'parameter value');
+        }
+        for (const fb of pt.rtcpFbs) {
+          token(fb.type, 'rtcp-fb type');
+          token(fb.subtype, 'rtcp-fb subtype');
+        }
+      }
+      for (const fb of d.rtcpFbs) {
+        token(fb.type, 'rtcp-fb type');
+        token(fb.subtype, 'rtcp-fb subtype');
+      }
+      for (const h of d.headerExtensions) token(h.uri, 'rtp-hdrext uri');
+      for (const s of d.sources) {
+        line(s.msid, 'msid');
+        token(s.cname, 'cname');
+        token(s.owner, 'owner');
+      }
+    }
+    const t = c.transport;
+    if (t) {
+      token(t.ufrag, 'ufrag');
+      token(t.pwd, 'pwd');
+      for (const f of t.fingerprints) {
+        token(f.hash, 'fingerprint hash');
+        token(f.value, 'fingerprint');
+      }
+      for (const cand of t.candidates) {
+        for (const v of [cand.foundation, cand.ip, cand.protocol, cand.relAddr, cand.tcptype]) token(v, 'candidate');
+      }
+    }
+  }
+  for (const [owner, set] of Object.entries(offer.jsonSources ?? {})) {
+    token(owner, 'json source owner');
+    for (const s of [...set.video, ...set.audio]) line(s.msid, 'msid');
+  }
+}
+
+function unsafe(what: string, value: string): JingleError {
+  return new JingleError(
+    'malformed',
+    `Malformed Jingle: ${what} "${value.slice(0, 40)}" contains characters that are not allowed in SDP. The offer was rejected.`,
+  );
 }
 
 function emptyDescription(media: MediaKind) {
@@ -200,7 +275,12 @@ function buildMedia(
   if (exts.length > 0) m.ext = exts.map(toExtmap);
 
   for (const pt of pts) {
-    m.rtp.push({ payload: pt.id, codec: pt.name, rate: pt.clockrate, encoding: pt.channels !== undefined && pt.channels !== 1 ? pt.channels : undefined });
+    m.rtp.push({
+      payload: pt.id,
+      codec: pt.name,
+      rate: pt.clockrate,
+      encoding: pt.channels !== undefined && pt.channels !== 1 ? pt.channels : undefined,
+    });
     const config = fmtpConfig(pt.parameters);
     if (config) m.fmtp.push({ payload: pt.id, config });
     for (const fb of pt.rtcpFbs) m.rtcpFb?.push({ payload: pt.id, type: fb.type, subtype: fb.subtype });

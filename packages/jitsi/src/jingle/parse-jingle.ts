@@ -68,7 +68,10 @@ function parseJingleUnsafe(input: Element | string): JingleMessage {
   const rawAction = r.string(el, 'action');
   const action = LEGACY_ACTIONS[rawAction] ?? rawAction;
   if (!(JINGLE_ACTIONS as readonly string[]).includes(action)) {
-    throw new JingleError('unsupported', `Jingle action "${truncate(rawAction)}" is not supported; answer it with an error.`);
+    throw new JingleError(
+      'unsupported',
+      `Jingle action "${truncate(rawAction)}" is not supported; answer it with an error.`,
+    );
   }
   const msg: JingleMessage = {
     action: action as JingleAction,

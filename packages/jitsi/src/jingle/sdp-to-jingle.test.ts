@@ -18,7 +18,12 @@ const read = (p: string) => readFileSync(fixtures + p, 'utf8');
 const offer = parseJingle(read('jingle/initiate-av-xml-sources.xml'));
 const answerSdp = read('sdp/answer-webrtcbin-av.sdp');
 const localSources: LocalSourceDescription[] = [
-  { name: 'a1b2c3d4-a0', media: 'audio', ssrc: 1111111111, msid: 'a1b2c3d4-audio-0-1 5f3c2a1e-7b8d-4c9e-a0f1-2b3c4d5e6f70-1' },
+  {
+    name: 'a1b2c3d4-a0',
+    media: 'audio',
+    ssrc: 1111111111,
+    msid: 'a1b2c3d4-audio-0-1 5f3c2a1e-7b8d-4c9e-a0f1-2b3c4d5e6f70-1',
+  },
   {
     name: 'a1b2c3d4-v0',
     media: 'video',
@@ -76,7 +81,9 @@ describe('sdpToSessionAccept', () => {
       responder,
       localSources: [{ ...localSources[1]!, rtxSsrc: 4444444444 }],
     });
-    expect(withRtx.contents[1]?.description?.ssrcGroups).toEqual([{ semantics: 'FID', ssrcs: [2222222222, 4444444444] }]);
+    expect(withRtx.contents[1]?.description?.ssrcGroups).toEqual([
+      { semantics: 'FID', ssrcs: [2222222222, 4444444444] },
+    ]);
     expect(withRtx.contents[0]?.description?.sources).toEqual([]);
     const recvOnly = sdpToSessionAccept({
       offer,
@@ -121,8 +128,16 @@ describe('candidates', () => {
   });
 
   it('rejects garbage with a JingleError', () => {
-    for (const bad of ['', 'candidate:', 'foo', 'candidate:1 1 udp x 1.2.3.4 5 typ host', 'candidate:1 1 udp 1 1.2.3.4 5 typ weird']) {
-      expect(() => candidateFromSdp(bad)).toThrow(expect.objectContaining({ name: 'JingleError', reason: 'malformed' }));
+    for (const bad of [
+      '',
+      'candidate:',
+      'foo',
+      'candidate:1 1 udp x 1.2.3.4 5 typ host',
+      'candidate:1 1 udp 1 1.2.3.4 5 typ weird',
+    ]) {
+      expect(() => candidateFromSdp(bad)).toThrow(
+        expect.objectContaining({ name: 'JingleError', reason: 'malformed' }),
+      );
     }
   });
 

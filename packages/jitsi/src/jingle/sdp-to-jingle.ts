@@ -40,7 +40,10 @@ const CANDIDATE_TYPES = new Set(['host', 'srflx', 'prflx', 'relay']);
 
 function parseSdp(sdp: string): SessionDescription {
   if (typeof sdp !== 'string' || !sdp.includes('m=')) {
-    throw new JingleError('media-failed', 'The media engine returned an answer SDP without m-lines; it cannot be sent to focus.');
+    throw new JingleError(
+      'media-failed',
+      'The media engine returned an answer SDP without m-lines; it cannot be sent to focus.',
+    );
   }
   try {
     return sdpTransform.parse(sdp);
@@ -75,7 +78,10 @@ export function sdpToSessionAccept(params: SessionAcceptParams): JingleMessage {
     mids.push(name);
   });
   if (contents.length === 0) {
-    throw new JingleError('media-failed', 'The answer SDP accepts none of the offered contents; check the engine codecs.');
+    throw new JingleError(
+      'media-failed',
+      'The answer SDP accepts none of the offered contents; check the engine codecs.',
+    );
   }
   // With BUNDLE all contents share one transport: fill in what webrtcbin wrote only on the first m-line.
   const shared = contents.find((c) => c.transport?.ufrag)?.transport;
@@ -86,7 +92,10 @@ export function sdpToSessionAccept(params: SessionAcceptParams): JingleMessage {
     if (c.transport.fingerprints.length === 0) c.transport.fingerprints = shared.fingerprints.map((f) => ({ ...f }));
   }
   if (!shared?.pwd || shared.fingerprints.length === 0) {
-    throw new JingleError('media-failed', 'The answer SDP has no ICE credentials or DTLS fingerprint; the engine answer is incomplete.');
+    throw new JingleError(
+      'media-failed',
+      'The answer SDP has no ICE credentials or DTLS fingerprint; the engine answer is incomplete.',
+    );
   }
   const bundle = session.groups?.find((g) => g.type === 'BUNDLE');
   const answerMids = bundle ? String(bundle.mids).split(' ') : [];
@@ -106,7 +115,12 @@ function hasInvalid(m: MediaDescription, value: string): boolean {
   return (m.invalid ?? []).some((i) => i.value === value);
 }
 
-function findOfferContent(offer: JingleMessage, mid: string | undefined, kind: MediaKind, index: number): JingleContent | undefined {
+function findOfferContent(
+  offer: JingleMessage,
+  mid: string | undefined,
+  kind: MediaKind,
+  index: number,
+): JingleContent | undefined {
   const rtp = offer.contents.filter((c) => c.description !== undefined);
   return (
     (mid !== undefined ? offer.contents.find((c) => c.name === String(mid)) : undefined) ??
@@ -158,7 +172,9 @@ function answerDescription(
       .filter((fb) => fb.payload === '*')
       .map((fb): JingleRtcpFb => (fb.subtype ? { type: fb.type, subtype: fb.subtype } : { type: fb.type })),
     // Same id as offered, or JVB would read the wrong extension.
-    headerExtensions: (m.ext ?? []).filter((e) => offeredExt.get(e.uri) === e.value).map((e) => ({ id: e.value, uri: e.uri })),
+    headerExtensions: (m.ext ?? [])
+      .filter((e) => offeredExt.get(e.uri) === e.value)
+      .map((e) => ({ id: e.value, uri: e.uri })),
     rtcpMux: m.rtcpMux === 'rtcp-mux' || hasInvalid(m, 'rtcp-mux-only'),
     extmapAllowMixed: m.extmapAllowMixed !== undefined || session.extmapAllowMixed !== undefined,
     sources: [],
@@ -210,7 +226,10 @@ export function localSourceElements(
   return { sources: out, groups };
 }
 
-function rtxFromGroups(ssrc: number, groups: readonly { semantics: string; ssrcs: string | number }[]): number | undefined {
+function rtxFromGroups(
+  ssrc: number,
+  groups: readonly { semantics: string; ssrcs: string | number }[],
+): number | undefined {
   for (const g of groups) {
     if (g.semantics !== 'FID') continue;
     const [a, b] = String(g.ssrcs).trim().split(/\s+/).map(Number);

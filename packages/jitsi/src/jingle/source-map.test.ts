@@ -7,7 +7,11 @@ import { isSyntheticSource, normaliseOwner, SourceMap } from './source-map.js';
 
 const fixtures = fileURLToPath(new URL('../../test/fixtures/jingle/', import.meta.url));
 const jingle = (name: string) => parseJingle(readFileSync(`${fixtures}${name}.xml`, 'utf8'));
-const ssrcsOf = (map: SourceMap) => map.sources().map((s) => s.ssrc).sort((a, b) => a - b);
+const ssrcsOf = (map: SourceMap) =>
+  map
+    .sources()
+    .map((s) => s.ssrc)
+    .sort((a, b) => a - b);
 
 describe('SourceMap mode A (XML)', () => {
   it('applies session-initiate, source-add and source-remove with diffs', () => {
@@ -158,7 +162,9 @@ describe('SourceMap mode B (SSRC rewriting)', () => {
     expect(same).toEqual({ added: [], removed: [], remapped: [], needsReoffer: false });
 
     // videoType DISABLED keeps the slot but clears its type
-    const disabled = map.applyVideoSourcesMap([{ source: '2c9e7f10-v1', owner: '2c9e7f10', ssrc: 2000003, rtx: -1, videoType: 'DISABLED' }]);
+    const disabled = map.applyVideoSourcesMap([
+      { source: '2c9e7f10-v1', owner: '2c9e7f10', ssrc: 2000003, rtx: -1, videoType: 'DISABLED' },
+    ]);
     expect(disabled.remapped[0]?.current.videoType).toBeUndefined();
 
     // The slot's SDP lines are stable across remaps (cname/msid fixed at slot creation).

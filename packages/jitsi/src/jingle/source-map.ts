@@ -73,6 +73,19 @@ export function toVideoType(raw: string | undefined): VideoType | undefined {
   return undefined;
 }
 
+const TOKEN = /^[\x21-\x7e]+$/;
+const LINE_SAFE = /^[^\r\n\0]+$/;
+
+/** Owner, name and cname become SDP tokens and msid an SDP value: refuse anything that could inject SDP lines. */
+function isSafe(owner: string, name: string | undefined, msid: string | undefined, cname: string | undefined): boolean {
+  return (
+    TOKEN.test(owner) &&
+    (name === undefined || TOKEN.test(name)) &&
+    (msid === undefined || LINE_SAFE.test(msid)) &&
+    (cname === undefined || TOKEN.test(cname))
+  );
+}
+
 function sameSource(a: RemoteSource, b: RemoteSource): boolean {
   return (
     a.owner === b.owner &&
@@ -182,7 +195,12 @@ export class SourceMap {
   applyVideoSourcesMap(mappings: readonly VideoSourceMapping[]): SourceMapDiff {
     const diff = emptyDiff();
     for (const m of mappings) {
-      const src: RemoteSource = { ssrc: m.ssrc, media: 'video', owner: normaliseOwner(m.owner, m.source) ?? m.owner, name: m.source };
+      const src: RemoteSource = {
+        ssrc: m.ssrc,
+        media: 'video',
+        owner: normaliseOwner(m.owner, m.source) ?? m.owner,
+        name: m.source,
+      };
       if (m.rtx !== undefined && m.rtx > 0) src.rtxSsrc = m.rtx;
       const vt = toVideoType(m.videoType);
       if (vt) src.videoType = vt;
@@ -195,7 +213,10 @@ export class SourceMap {
   applyAudioSourcesMap(mappings: readonly AudioSourceMapping[]): SourceMapDiff {
     const diff = emptyDiff();
     for (const m of mappings) {
-      this.#setSlot({ ssrc: m.ssrc, media: 'audio', owner: normaliseOwner(m.owner, m.source) ?? m.owner, name: m.source }, diff);
+      this.#setSlot(
+        { ssrc: m.ssrc, media: 'audio', owner: normaliseOwner(m.owner, m.source) ?? m.owner, name: m.source },
+        diff,
+      );
     }
     return finish(diff);
   }
@@ -220,6 +241,7 @@ export class SourceMap {
 
   #setSlot(src: RemoteSource, diff: SourceMapDiff): void {
     if (this.#own !== undefined && src.owner === this.#own) return;
+    if (!isSafe(src.owner, src.name, undefined, undefined)) return;
     const existing = this.#entries.get(src.ssrc);
     if (existing) {
       if (sameSource(existing.source, src)) return;
@@ -285,8 +307,18 @@ export class SourceMap {
       if (s.videoType !== undefined) c.videoType = s.videoType;
       return c;
     };
-    this.#addGroup(set.video.map((s) => conv(s, 'video')), set.videoGroups, 'video', diff);
-    this.#addGroup(set.audio.map((s) => conv(s, 'audio')), set.audioGroups, 'audio', diff);
+    this.#addGroup(
+      set.video.map((s) => conv(s, 'video')),
+      set.videoGroups,
+      'video',
+      diff,
+    );
+    this.#addGroup(
+      set.audio.map((s) => conv(s, 'audio')),
+      set.audioGroups,
+      'audio',
+      diff,
+    );
   }
 
   #addGroup(candidates: Candidate[], groups: JingleSsrcGroup[], media: MediaKind, diff: SourceMapDiff): void {
@@ -305,6 +337,7 @@ export class SourceMap {
       if (isSyntheticSource(c.name)) continue;
       const owner = normaliseOwner(c.owner, c.name);
       if (owner === undefined) continue; // cannot attribute it: ignore rather than mis-route (§10).
+      if (!isSafe(owner, c.name, c.msid, c.cname)) continue;
       if (this.#own !== undefined && owner === this.#own) continue;
       const src: RemoteSource = { ssrc: c.ssrc, media, owner, name: c.name ?? `${owner}-${media[0] ?? 'x'}-${c.ssrc}` };
       const rtx = rtxOf.get(c.ssrc);
