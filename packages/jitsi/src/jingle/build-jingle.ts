@@ -184,3 +184,62 @@ export function encodeJsonSources(sources: JsonSources): string {
   }
   return JSON.stringify({ sources: out });
 }
+
+export interface SessionTerminateParams {
+  sid: string;
+  initiator?: string;
+  /** XEP-0166 §7.4 condition, e.g. `success`, `decline`, `connectivity-error`, `general-error`. */
+  condition: string;
+  text?: string;
+  /** `<bridge-session id>` of the session (from the offer); needed for a restart request. */
+  bridgeSessionId?: string;
+  /** Ask jicofo for a new session (§14: ICE failed or media engine restarted). */
+  restart?: boolean;
+}
+
+/** `session-terminate`, optionally as jicofo's restart request (`<bridge-session id restart="true"/>`, §14). */
+export function sessionTerminate(params: SessionTerminateParams): JingleMessage {
+  const msg: JingleMessage = { action: 'session-terminate', sid: params.sid, contents: [], groups: [] };
+  if (params.initiator !== undefined) msg.initiator = params.initiator;
+  msg.reason =
+    params.text !== undefined ? { condition: params.condition, text: params.text } : { condition: params.condition };
+  if (params.bridgeSessionId !== undefined) msg.bridgeSessionId = params.bridgeSessionId;
+  if (params.restart) msg.bridgeSessionRestart = true;
+  return msg;
+}
+
+/** Declines a browser's P2P offer (§13); the browser stays on the bridge. */
+export function declineP2p(offer: Pick<JingleMessage, 'sid' | 'initiator'>): JingleMessage {
+  const params: SessionTerminateParams = { sid: offer.sid, condition: 'decline', text: 'P2P disabled' };
+  if (offer.initiator !== undefined) params.initiator = offer.initiator;
+  return sessionTerminate(params);
+}
+
+/** Restart request after ICE failure or an engine crash (§14); ≥ 5 s apart, ≤ 5/min (jicofo rate limit). */
+export function restartRequest(offer: Pick<JingleMessage, 'sid' | 'initiator' | 'bridgeSessionId'>): JingleMessage {
+  const params: SessionTerminateParams = {
+    sid: offer.sid,
+    condition: 'connectivity-error',
+    text: 'ICE FAILED',
+    restart: true,
+  };
+  if (offer.initiator !== undefined) params.initiator = offer.initiator;
+  if (offer.bridgeSessionId !== undefined) params.bridgeSessionId = offer.bridgeSessionId;
+  return sessionTerminate(params);
+}
+
+/**
+ * IQ error payload for a Jingle request we cannot take (XEP-0166 §10): `unknown-session` → item-not-found +
+ * `<unknown-session xmlns="urn:xmpp:jingle:errors:1"/>`; `bad-request` for a malformed stanza.
+ */
+export function jingleErrorElement(kind: 'unknown-session' | 'bad-request' | 'out-of-order', text?: string): Element {
+  const condition =
+    kind === 'unknown-session' ? 'item-not-found' : kind === 'out-of-order' ? 'unexpected-request' : 'bad-request';
+  return xml(
+    'error',
+    { type: kind === 'bad-request' ? 'modify' : kind === 'out-of-order' ? 'wait' : 'cancel' },
+    xml(condition, { xmlns: NS.stanzas }),
+    text !== undefined ? xml('text', { xmlns: NS.stanzas }, text) : null,
+    kind !== 'bad-request' ? xml(kind, { xmlns: NS.jingleErrors }) : null,
+  );
+}

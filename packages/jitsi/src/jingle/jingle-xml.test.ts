@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { JingleError } from '../errors.js';
-import { buildJingle } from './build-jingle.js';
+import { buildJingle, declineP2p, jingleErrorElement, restartRequest } from './build-jingle.js';
 import { parseJingle } from './parse-jingle.js';
 
 const dir = fileURLToPath(new URL('../../test/fixtures/jingle/', import.meta.url));
@@ -90,5 +90,29 @@ describe('parseJingle / buildJingle', () => {
       audio: [{ ssrc: 3659539811, name: '831de82b-a0', msid: 'm3 t3' }],
       audioGroups: [],
     });
+  });
+});
+
+describe('terminate builders', () => {
+  it('builds the P2P decline of §13', () => {
+    const xml = buildJingle(declineP2p({ sid: 'p2p1', initiator: 'room@muc/831de82b' })).toString();
+    expect(xml).toBe(
+      '<jingle xmlns="urn:xmpp:jingle:1" action="session-terminate" initiator="room@muc/831de82b" sid="p2p1"><reason><decline/><text>P2P disabled</text></reason></jingle>',
+    );
+  });
+
+  it('builds the restart request of §14 and parses it back', () => {
+    const msg = restartRequest({ sid: 's', initiator: 'focus@auth/focus', bridgeSessionId: 'b5e9' });
+    const xml = buildJingle(msg).toString();
+    expect(xml).toContain('<bridge-session xmlns="http://jitsi.org/protocol/focus" id="b5e9" restart="true"/>');
+    expect(xml).toContain('<reason><connectivity-error/><text>ICE FAILED</text></reason>');
+    expect(parseJingle(xml)).toEqual(msg);
+  });
+
+  it('builds the unknown-session error', () => {
+    expect(jingleErrorElement('unknown-session').toString()).toBe(
+      '<error type="cancel"><item-not-found xmlns="urn:ietf:params:xml:ns:xmpp-stanzas"/><unknown-session xmlns="urn:xmpp:jingle:errors:1"/></error>',
+    );
+    expect(jingleErrorElement('bad-request', 'no sid').toString()).toContain('<bad-request');
   });
 });
