@@ -160,10 +160,6 @@ export function parseBridgeMessage(text: unknown): BridgeMessage {
   return parsed.data;
 }
 
-export function isBridgeChannelError(err: unknown): err is BridgeChannelError {
-  return err instanceof BridgeChannelError;
-}
-
 // --- client → bridge -------------------------------------------------------------------------------------------
 
 const constraintSchema = z.strictObject({

@@ -116,12 +116,3 @@ export class AttrReader {
 export function truncate(s: string, max = 40): string {
   return s.length > max ? `${s.slice(0, max)}…` : s;
 }
-
-/** Direct child elements (text nodes skipped) with the given local name and namespace (namespace inherited). */
-export function childrenOf(el: Element, name: string, xmlns?: string): Element[] {
-  return el.getChildren(name, xmlns);
-}
-
-export function childOf(el: Element, name: string, xmlns?: string): Element | undefined {
-  return el.getChild(name, xmlns);
-}
