@@ -112,8 +112,11 @@ function check(text: unknown): 'ok' | 'ignored' | 'error' {
   }
 }
 
+// CPU is shared: generous per-test timeout, never a speed assertion.
+const FUZZ_TIMEOUT = 120_000;
+
 describe('colibri parser fuzz', () => {
-  it('structurally mutated catalogue frames (3000 iterations)', () => {
+  it('structurally mutated catalogue frames (3000 iterations)', { timeout: FUZZ_TIMEOUT }, () => {
     const r = prng(7);
     const seen = { ok: 0, ignored: 0, error: 0 };
     for (let i = 0; i < 3000; i++) {
@@ -126,7 +129,7 @@ describe('colibri parser fuzz', () => {
     expect(seen.error).toBeGreaterThan(100);
   });
 
-  it('random JSON values and text-level damage (3000 iterations)', () => {
+  it('random JSON values and text-level damage (3000 iterations)', { timeout: FUZZ_TIMEOUT }, () => {
     const r = prng(99);
     for (let i = 0; i < 1500; i++) check(JSON.stringify(randomValue(r)));
     for (let i = 0; i < 1500; i++) {

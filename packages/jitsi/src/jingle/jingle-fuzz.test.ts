@@ -228,8 +228,11 @@ function expectTyped(err: unknown): void {
   expect(err.message.length).toBeGreaterThan(10);
 }
 
+// CPU is shared: generous per-test timeout, never a speed assertion.
+const FUZZ_TIMEOUT = 120_000;
+
 describe('Jingle fuzz', () => {
-  it('element-level mutations of real stanzas (2000 iterations)', () => {
+  it('element-level mutations of real stanzas (2000 iterations)', { timeout: FUZZ_TIMEOUT }, () => {
     const r = prng(0x5eed);
     let accepted = 0;
     for (let i = 0; i < 2000; i++) {
@@ -243,7 +246,7 @@ describe('Jingle fuzz', () => {
     expect(accepted).toBeGreaterThan(200);
   });
 
-  it('text-level mutations (1500 iterations)', () => {
+  it('text-level mutations (1500 iterations)', { timeout: FUZZ_TIMEOUT }, () => {
     const r = prng(0xbadc0de);
     for (let i = 0; i < 1500; i++) {
       let text = r.pick(seeds);
@@ -252,7 +255,7 @@ describe('Jingle fuzz', () => {
     }
   });
 
-  it('random input (1500 iterations)', () => {
+  it('random input (1500 iterations)', { timeout: FUZZ_TIMEOUT }, () => {
     const r = prng(42);
     for (let i = 0; i < 1500; i++) expectTyped(exercise(randomText(r)));
     for (const weird of [undefined, null, 42, {}, [], '<a/>', xml('jingle', { xmlns: 'urn:xmpp:jingle:1' })]) {
