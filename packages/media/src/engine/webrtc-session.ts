@@ -245,8 +245,13 @@ export class WebrtcSession {
     if (!want.audio && !want.video) return;
     const desc = sourceDescription(send.source, want);
     const bin = parseBin(desc, 'send pipeline', false);
-    this.pipeline.add(bin);
     const dynamic = send.source.kind === 'pipeline';
+    if (dynamic) {
+      // A user pipeline publishes what it names: no `audio` element → no audio source is sent.
+      want.audio &&= !!bin.getByName('audio');
+      want.video &&= !!bin.getByName('video');
+    }
+    this.pipeline.add(bin);
     if (want.video && videoReq && f.video) {
       this.#addLeg(bin, {
         media: 'video',
@@ -508,6 +513,19 @@ export class WebrtcSession {
     const r = pad.link(bin.getStaticPad('sink'));
     if (r !== Gst.PadLinkReturn.OK) this.#emitError('receive', `cannot link remote pad ${pad.getName()} (ssrc ${ssrc}): ${r}`);
     this.#branches.set(ssrc, branch);
+    if (branch.counter) {
+      const t0 = Date.now();
+      const poll = setInterval(() => {
+        try {
+          const r = this.#branches.get(ssrc) === branch ? branch.counter.stats?.getUint64?.('rendered') : null;
+          const n = Number(Array.isArray(r) ? r[1] : (r ?? 0));
+          if (n > 0) this.#emit('firstFrameDecoded', { sid: this.sid, ssrc, msSincePad: Date.now() - t0 });
+          if (n > 0 || r === null || Date.now() - t0 > 60_000) clearInterval(poll);
+        } catch {
+          clearInterval(poll);
+        }
+      }, 20);
+    }
     this.#emit('remotePadAdded', {
       sid: this.sid,
       ssrc,

@@ -287,6 +287,8 @@ export const eventSchemas = {
     /** `template`/`shared`/`fakesink` (bridge-owned or unknown) */
     sink: z.string(),
   }),
+  /** First decoded frame/buffer of a branch (polled at 20 ms from the JS thread, no streaming-thread callback). */
+  firstFrameDecoded: z.object({ sid: z.string(), ssrc: z.number(), msSincePad: z.number() }),
   remoteBranchRemoved: z.object({ sid: z.string(), ssrc: z.number(), reason: z.string() }),
   keyframeRequested: z.object({ sid: z.string(), ssrc: z.number(), pli: z.number(), fir: z.number() }),
   freezeStarted: z.object({ sid: z.string(), ssrc: z.number(), name: z.string().optional() }),
