@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { JobsError, PermanentJobError } from './errors.js';
+import type { PayloadOf } from './queues.js';
+import { createTestJobs, type TestJobs } from './testing/index.js';
+
+let current: TestJobs | undefined;
+afterEach(async () => {
+  await current?.drop();
+  current = undefined;
+});
+
+async function setup(name: string): Promise<TestJobs> {
+  current = await createTestJobs({
+    name,
+    queueOverrides: {
+      'sync-schedule': { retryLimit: 2, retryDelaySeconds: 1, retryBackoff: false },
+      'run-stage': { retryLimit: 2, retryDelaySeconds: 1, retryBackoff: false },
+    },
+  });
+  return current;
+}
+
+/** Polls pg-boss until the job reaches `state`; fails with the last seen state after `timeoutMs`. */
+async function waitForState(t: TestJobs, queue: string, id: string, state: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | undefined;
+  while (Date.now() < deadline) {
+    const job = await t.jobs.boss.getJobById(queue, id);
+    last = job?.state;
+    if (job && job.state === state) return job;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`job ${id} did not reach '${state}' within ${timeoutMs} ms (last state: ${last ?? 'missing'})`);
+}
+
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function runStage(roomId: string): PayloadOf<'run-stage'> {
+  return { jobRecordId: randomUUID(), roomId, talkId: null, startsAt: new Date().toISOString(), durationSeconds: 60 };
+}
+
+describe('createJobs on real Postgres', () => {
+  it('round-trips a typed payload from send to work and completes the job', async () => {
+    const t = await setup('roundtrip');
+    const received = deferred<{ payload: PayloadOf<'sync-schedule'>; attempt: number }>();
+    await t.jobs.work('sync-schedule', async (payload, ctx) => {
+      received.resolve({ payload, attempt: ctx.attempt });
+    });
+    const conferenceId = randomUUID();
+    const id = await t.jobs.send('sync-schedule', { conferenceId, scheduleUrl: 'https://example.org/schedule.json' });
+    expect(id).toEqual(expect.any(String));
+    const got = await received.promise;
+    expect(got).toEqual({ payload: { conferenceId, scheduleUrl: 'https://example.org/schedule.json' }, attempt: 1 });
+    await waitForState(t, 'sync-schedule', id!, 'completed');
+  });
+
+  it('rejects an invalid payload at send time without enqueuing', async () => {
+    const t = await setup('invalid_send');
+    const error = await t.jobs.send('stop-stage', { roomId: 'nope', reason: 'operator' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobsError);
+    expect((error as JobsError).reason).toBe('invalid-payload');
+    expect((error as JobsError).message).toContain('roomId');
+    const queued = await t.jobs.boss.getQueueSize('stop-stage');
+    expect(queued).toBe(0);
+    await expect(
+      t.jobs.send('no-such-queue' as 'stop-stage', { roomId: randomUUID(), reason: 'operator' }),
+    ).rejects.toThrow(/unknown queue/);
+  });
+
+  it('fails a foreign malformed payload permanently without calling the handler or retrying', async () => {
+    const t = await setup('invalid_work');
+    let handlerCalls = 0;
+    const permanent = deferred<PermanentJobError>();
+    await t.jobs.work(
+      'sync-schedule',
+      async () => {
+        handlerCalls += 1;
+      },
+      { onPermanentFailure: (error) => permanent.resolve(error) },
+    );
+    // Bypass our typed send, as an old or foreign producer would.
+    const id = await t.jobs.boss.send('sync-schedule', { conferenceId: 42 });
+    const error = await permanent.promise;
+    expect(error.reason).toBe('invalid-payload');
+    const job = await waitForState(t, 'sync-schedule', id!, 'failed');
+    expect(job.retryCount).toBe(0);
+    expect(job.output).toMatchObject({ permanent: true, reason: 'invalid-payload' });
+    expect(handlerCalls).toBe(0);
+  });
+
+  it('retries a retryable error and succeeds on the next attempt', async () => {
+    const t = await setup('retry');
+    const attempts: number[] = [];
+    await t.jobs.work('sync-schedule', async (_payload, ctx) => {
+      attempts.push(ctx.attempt);
+      if (ctx.attempt === 1) throw new Error('schedule server returned 503');
+    });
+    const id = await t.jobs.send('sync-schedule', { conferenceId: randomUUID() });
+    const job = await waitForState(t, 'sync-schedule', id!, 'completed');
+    expect(attempts).toEqual([1, 2]);
+    expect(job.retryCount).toBe(1);
+  });
+
+  it('does not retry a PermanentJobError thrown by the handler, though retries remain', async () => {
+    const t = await setup('permanent');
+    const attempts: number[] = [];
+    await t.jobs.work('run-stage', async (_payload, ctx) => {
+      attempts.push(ctx.attempt);
+      throw new PermanentJobError('not-found', 'room was deleted');
+    });
+    const id = await t.jobs.send('run-stage', runStage(randomUUID()));
+    const job = await waitForState(t, 'run-stage', id!, 'failed');
+    expect(job.output).toMatchObject({ permanent: true, reason: 'not-found', message: 'room was deleted' });
+    // Give pg-boss a chance to (wrongly) retry before asserting it did not.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(attempts).toEqual([1]);
+    expect((await t.jobs.boss.getJobById('run-stage', id!))?.state).toBe('failed');
+  });
+
+  it('runs at most one run-stage per room at a time, while other rooms proceed', async () => {
+    const t = await setup('singleton');
+    const roomA = randomUUID();
+    const roomB = randomUUID();
+    const release = deferred<void>();
+    const active = new Map<string, number>();
+    let maxPerRoom = 0;
+    const started: string[] = [];
+    const bothRoomsStarted = deferred<void>();
+    const handler = async (payload: PayloadOf<'run-stage'>) => {
+      const n = (active.get(payload.roomId) ?? 0) + 1;
+      active.set(payload.roomId, n);
+      maxPerRoom = Math.max(maxPerRoom, n);
+      started.push(payload.roomId);
+      if (started.includes(roomA) && started.includes(roomB)) bothRoomsStarted.resolve();
+      await release.promise;
+      active.set(payload.roomId, (active.get(payload.roomId) ?? 1) - 1);
+    };
+    // Three workers: the second room-A job occupies one while it waits for the room; room B still gets through.
+    for (let i = 0; i < 3; i += 1) await t.jobs.work('run-stage', handler);
+    const a1 = await t.jobs.send('run-stage', runStage(roomA));
+    const a2 = await t.jobs.send('run-stage', runStage(roomA));
+    const b1 = await t.jobs.send('run-stage', runStage(roomB));
+    expect([a1, a2, b1].every((id) => typeof id === 'string')).toBe(true);
+    await bothRoomsStarted.promise;
+    await waitForState(t, 'run-stage', a2!, 'active');
+    // a2 is fetched but its handler must not start while a1 holds room A.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(started.filter((r) => r === roomA)).toHaveLength(1);
+    release.resolve();
+    await waitForState(t, 'run-stage', a2!, 'completed');
+    expect(started.filter((r) => r === roomA)).toHaveLength(2);
+    expect(maxPerRoom).toBe(1);
+  });
+
+  it('collapses duplicate stop-stage requests for a room (short policy)', async () => {
+    const t = await setup('short');
+    const roomId = randomUUID();
+    const first = await t.jobs.send('stop-stage', { roomId, reason: 'operator' });
+    const duplicate = await t.jobs.send('stop-stage', { roomId, reason: 'operator' });
+    const otherRoom = await t.jobs.send('stop-stage', { roomId: randomUUID(), reason: 'operator' });
+    expect(first).toEqual(expect.any(String));
+    expect(duplicate).toBeNull();
+    expect(otherRoom).toEqual(expect.any(String));
+  });
+
+  it('stop() is idempotent, aborts handler signals and refuses new sends', async () => {
+    const t = await setup('stop');
+    const sawAbort = deferred<boolean>();
+    const running = deferred<void>();
+    await t.jobs.work('sync-schedule', async (_payload, ctx) => {
+      running.resolve();
+      await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+      sawAbort.resolve(ctx.signal.aborted);
+    });
+    await t.jobs.send('sync-schedule', { conferenceId: randomUUID() });
+    await running.promise;
+    await Promise.all([t.jobs.stop({ timeoutMs: 10_000 }), t.jobs.stop()]);
+    expect(await sawAbort.promise).toBe(true);
+    await expect(t.jobs.send('sync-schedule', { conferenceId: randomUUID() })).rejects.toThrow(/stopped/);
+  });
+});

@@ -1,0 +1,307 @@
+import PgBoss from 'pg-boss';
+import pg from 'pg';
+import type { z } from 'zod';
+import { JobsError, PermanentJobError, isPermanentJobError } from './errors.js';
+import { silentLogger, type Logger } from './logger.js';
+import { isQueueName, queueNames, queues, type PayloadOf, type QueueDefinition, type QueueName } from './queues.js';
+
+/** Structural executor (pg-boss's `db` option): lets callers enqueue inside their own transaction. */
+export interface SqlExecutor {
+  executeSql(text: string, values: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+export interface CreateJobsOptions {
+  connectionString: string;
+  /** Postgres schema pg-boss owns (created on start). Tests use one per test. Default `pgboss`. */
+  schema?: string;
+  logger?: Logger;
+  /** How often idle workers poll; default 2 s, minimum 0.5 s. */
+  pollingIntervalSeconds?: number;
+  /** Pool size of pg-boss's own connections; default 5. */
+  max?: number;
+  /** Longest a job of an `exclusive` queue waits for its key before failing (retryably); default 15 min. */
+  exclusiveWaitSeconds?: number;
+  /** Per-queue timing overrides (tests shorten retry delays); policy and payload stay fixed. */
+  queueOverrides?: Partial<
+    Record<
+      QueueName,
+      Partial<Pick<QueueDefinition<z.ZodType>, 'retryLimit' | 'retryDelaySeconds' | 'retryBackoff' | 'expireInSeconds'>>
+    >
+  >;
+}
+
+export interface SendOptions {
+  /** Run no earlier than this instant. */
+  startAfter?: Date;
+  /** Enqueue inside the caller's transaction (no job without its row, no row without its job). */
+  db?: SqlExecutor;
+  priority?: number;
+}
+
+export interface JobContext {
+  jobId: string;
+  queue: QueueName;
+  /** 1 on the first run, 2 on the first retry, … */
+  attempt: number;
+  /** Aborted when the Jobs instance stops; handlers should wind down (engines send EOS). */
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export type JobHandler<Q extends QueueName> = (payload: PayloadOf<Q>, context: JobContext) => Promise<void>;
+
+export interface WorkOptions {
+  pollingIntervalSeconds?: number;
+  /** Called after a permanent failure was recorded (e.g. to mark the job record failed). Errors here are logged. */
+  onPermanentFailure?: (error: PermanentJobError, context: JobContext, rawPayload: unknown) => Promise<void> | void;
+}
+
+export interface Jobs {
+  /** Validates the payload and enqueues it; null when the queue policy dropped it (e.g. a duplicate stop-stage). */
+  send<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>, options?: SendOptions): Promise<string | null>;
+  /** Starts a worker; returns its id. Payloads are parsed with the queue's schema before the handler sees them. */
+  work<Q extends QueueName>(queue: Q, handler: JobHandler<Q>, options?: WorkOptions): Promise<string>;
+  /** Stops taking jobs of a queue (running handlers finish). */
+  offWork(queue: QueueName): Promise<void>;
+  /** The underlying pg-boss instance, for inspection (getJobById) and admin tooling. */
+  readonly boss: PgBoss;
+  readonly schema: string;
+  /** Stops workers (handlers see `signal` aborted), waits up to `timeoutMs`, closes the pool; idempotent. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
+
+const schemaPattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+function parsePayload<Q extends QueueName>(queue: Q, payload: unknown): PayloadOf<Q> {
+  const result = (queues[queue].payload as z.ZodType).safeParse(payload);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`).join('; ');
+    throw new PermanentJobError(
+      'invalid-payload',
+      `invalid ${queue} payload (${problems}); fix the sender, this job will not be retried`,
+      {
+        cause: result.error,
+      },
+    );
+  }
+  return result.data as PayloadOf<Q>;
+}
+
+function errorOutput(error: unknown): Record<string, unknown> {
+  if (error instanceof Error) {
+    const reason = (error as { reason?: unknown }).reason;
+    return {
+      name: error.name,
+      message: error.message,
+      permanent: isPermanentJobError(error),
+      ...(typeof reason === 'string' ? { reason } : {}),
+    };
+  }
+  return { name: 'Error', message: String(error), permanent: false };
+}
+
+/**
+ * Typed pg-boss 10 over our queue catalogue. Starts pg-boss (creating its schema), creates or updates every queue with
+ * its policy, and wires `boss.on('error')` before start so maintenance errors are logged, never unhandled.
+ *
+ * Permanent failures: pg-boss 10 retries per queue, with no per-error switch. When a handler throws PermanentJobError
+ * (or the payload fails to parse), work() first sets this job's `retry_limit` to its `retry_count` and then rethrows;
+ * pg-boss's own fail() then sees no retries left and moves the job to `failed` (and to the queue's dead letter, if any).
+ * That is the single mechanism; the job's output carries `{ permanent: true, reason, message }`.
+ */
+export async function createJobs(options: CreateJobsOptions): Promise<Jobs> {
+  const schema = options.schema ?? 'pgboss';
+  if (!schemaPattern.test(schema)) {
+    throw new JobsError('unavailable', `invalid pg-boss schema name '${schema}': use lower-case letters, digits and _`);
+  }
+  const logger = (options.logger ?? silentLogger).child({ module: 'jobs', schema });
+  const boss = new PgBoss({
+    connectionString: options.connectionString,
+    schema,
+    max: options.max ?? 5,
+    application_name: 'stagecast-jobs',
+    ...(options.pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds: options.pollingIntervalSeconds }),
+  });
+  boss.on('error', (error: unknown) => {
+    logger.error({ err: errorOutput(error) }, 'pg-boss reported an error');
+  });
+
+  try {
+    await boss.start();
+  } catch (error: unknown) {
+    await boss.stop({ graceful: false, wait: true }).catch(() => {});
+    throw new JobsError(
+      'unavailable',
+      `could not start the job queue in schema '${schema}': ${error instanceof Error ? error.message : String(error)}; is Postgres up ('bash scripts/services/postgres.sh start') and DATABASE_URL right?`,
+      { cause: error },
+    );
+  }
+
+  for (const name of queueNames) {
+    const q = { ...queues[name], ...options.queueOverrides?.[name] };
+    const config = {
+      name,
+      policy: q.policy,
+      retryLimit: q.retryLimit,
+      retryDelay: q.retryDelaySeconds,
+      retryBackoff: q.retryBackoff,
+      expireInSeconds: q.expireInSeconds,
+    };
+    // createQueue fails on an existing name; update keeps the catalogue authoritative across deploys.
+    if (await boss.getQueue(name)) await boss.updateQueue(name, config);
+    else {
+      try {
+        await boss.createQueue(name, config);
+      } catch (error: unknown) {
+        if (!(await boss.getQueue(name))) throw error;
+        await boss.updateQueue(name, config);
+      }
+    }
+  }
+
+  const stopController = new AbortController();
+  // Dedicated sessions for advisory locks (a lock belongs to a connection, so pg-boss's pool cannot hold it).
+  const lockPool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: 10,
+    application_name: 'stagecast-jobs-locks',
+  });
+  lockPool.on('error', (error) => logger.warn({ err: errorOutput(error) }, 'idle lock connection failed'));
+
+  /** Waits for the key's advisory lock; returns the release function. Rejects on timeout or stop (retryable). */
+  async function acquireExclusive(queue: QueueName, key: string, signal: AbortSignal): Promise<() => Promise<void>> {
+    const client = await lockPool.connect();
+    const lockKey = `stagecast:${schema}:${queue}:${key}`;
+    const deadline = Date.now() + (options.exclusiveWaitSeconds ?? 15 * 60) * 1000;
+    try {
+      for (;;) {
+        const { rows } = await client.query<{ ok: boolean }>(
+          'SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok',
+          [lockKey],
+        );
+        if (rows[0]?.ok) {
+          return async () => {
+            try {
+              await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lockKey]);
+            } finally {
+              client.release();
+            }
+          };
+        }
+        if (signal.aborted) throw new Error(`stopped while waiting for ${queue} ${key} to be free`);
+        if (Date.now() >= deadline) throw new Error(`${key} stayed busy with another ${queue} job; will retry`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    } catch (error: unknown) {
+      client.release();
+      throw error;
+    }
+  }
+  const workersByQueue = new Map<QueueName, string[]>();
+  let stopping: Promise<void> | undefined;
+
+  async function disableRetries(queue: QueueName, jobId: string): Promise<void> {
+    await boss
+      .getDb()
+      .executeSql(`UPDATE ${schema}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`, [queue, jobId]);
+  }
+
+  const jobs: Jobs = {
+    boss,
+    schema,
+
+    async send(queue, payload, sendOptions = {}) {
+      if (!isQueueName(queue))
+        throw new JobsError('unknown-queue', `unknown queue '${String(queue)}'; known: ${queueNames.join(', ')}`);
+      if (stopping) throw new JobsError('stopped', `cannot send to ${queue}: the job queue is stopped`);
+      let parsed: PayloadOf<typeof queue>;
+      try {
+        parsed = parsePayload(queue, payload);
+      } catch (error: unknown) {
+        throw new JobsError(
+          'invalid-payload',
+          (error as Error).message.replace('; fix the sender, this job will not be retried', ''),
+          { cause: error },
+        );
+      }
+      const definition = queues[queue] as { singletonKey?: (p: unknown) => string };
+      const id = await boss.send(queue, parsed as object, {
+        ...(definition.singletonKey ? { singletonKey: definition.singletonKey(parsed) } : {}),
+        ...(sendOptions.startAfter ? { startAfter: sendOptions.startAfter } : {}),
+        ...(sendOptions.priority === undefined ? {} : { priority: sendOptions.priority }),
+        ...(sendOptions.db ? { db: sendOptions.db as PgBoss.Db } : {}),
+      });
+      logger.debug({ queue, jobId: id }, id ? 'job sent' : 'job dropped by queue policy');
+      return id;
+    },
+
+    async work(queue, handler, workOptions = {}) {
+      if (!isQueueName(queue))
+        throw new JobsError('unknown-queue', `unknown queue '${String(queue)}'; known: ${queueNames.join(', ')}`);
+      if (stopping) throw new JobsError('stopped', `cannot work ${queue}: the job queue is stopped`);
+      const workOpts: PgBoss.WorkOptions & { includeMetadata: true } = {
+        batchSize: 1,
+        includeMetadata: true,
+        ...(workOptions.pollingIntervalSeconds === undefined
+          ? {}
+          : { pollingIntervalSeconds: workOptions.pollingIntervalSeconds }),
+      };
+      const workerId = await boss.work(queue, workOpts, async (batch: PgBoss.JobWithMetadata<object>[]) => {
+        for (const job of batch) {
+          const context: JobContext = {
+            jobId: job.id,
+            queue,
+            attempt: job.retryCount + 1,
+            signal: stopController.signal,
+            logger: logger.child({ queue, jobId: job.id }),
+          };
+          let release: (() => Promise<void>) | undefined;
+          try {
+            const payload = parsePayload(queue, job.data);
+            const definition = queues[queue] as { exclusive?: boolean; singletonKey?: (p: unknown) => string };
+            if (definition.exclusive && definition.singletonKey) {
+              release = await acquireExclusive(queue, definition.singletonKey(payload), stopController.signal);
+            }
+            await handler(payload, context);
+          } catch (error: unknown) {
+            if (isPermanentJobError(error)) {
+              context.logger.error({ err: errorOutput(error) }, 'job failed permanently; not retrying');
+              await disableRetries(queue, job.id);
+              try {
+                await workOptions.onPermanentFailure?.(error, context, job.data);
+              } catch (hookError: unknown) {
+                context.logger.error({ err: errorOutput(hookError) }, 'onPermanentFailure hook threw');
+              }
+            } else {
+              context.logger.warn(
+                { err: errorOutput(error), attempt: context.attempt },
+                'job failed; pg-boss retries per queue policy',
+              );
+            }
+            // A plain object becomes the job output (pg-boss stores it as JSON).
+            throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), errorOutput(error));
+          } finally {
+            await release?.();
+          }
+        }
+      });
+      workersByQueue.set(queue, [...(workersByQueue.get(queue) ?? []), workerId]);
+      return workerId;
+    },
+
+    async offWork(queue) {
+      await boss.offWork(queue);
+      workersByQueue.delete(queue);
+    },
+
+    stop(stopOptions = {}) {
+      stopping ??= (async () => {
+        stopController.abort(new JobsError('stopped', 'the job queue is stopping'));
+        await boss.stop({ graceful: true, wait: true, timeout: stopOptions.timeoutMs ?? 30_000 });
+        await lockPool.end();
+      })();
+      return stopping;
+    },
+  };
+  return jobs;
+}

@@ -1,0 +1,27 @@
+export {
+  createJobs,
+  type CreateJobsOptions,
+  type JobContext,
+  type JobHandler,
+  type Jobs,
+  type SendOptions,
+  type SqlExecutor,
+  type WorkOptions,
+} from './boss.js';
+export { JobsError, PermanentJobError, isPermanentJobError, type JobsErrorReason } from './errors.js';
+export { jobsEnv, jobsEnvSchema, type JobsEnv } from './env.js';
+export { redactUrl, silentLogger, type Logger } from './logger.js';
+export {
+  assertQueueName,
+  isQueueName,
+  queueNamePattern,
+  queueNames,
+  queues,
+  type PayloadOf,
+  type QueueDefinition,
+  type QueueName,
+  type QueuePolicy,
+} from './queues.js';
+export { runStagePayloadSchema, type RunStagePayload } from './payloads/run-stage.schema.js';
+export { stopStagePayloadSchema, type StopStagePayload } from './payloads/stop-stage.schema.js';
+export { syncSchedulePayloadSchema, type SyncSchedulePayload } from './payloads/sync-schedule.schema.js';
