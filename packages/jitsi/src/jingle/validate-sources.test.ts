@@ -8,6 +8,7 @@ import {
   endpointSourceSetFromJingle,
   SourceValidationError,
   validateEndpointSourceSet,
+  type EndpointGroup,
   type EndpointSourceSet,
 } from './validate-sources.js';
 
@@ -101,7 +102,7 @@ describe('validateEndpointSourceSet (jicofo rules)', () => {
 describe('ConferenceSourceRegistry', () => {
   it('enforces conference-wide uniqueness atomically and removes by SSRC', () => {
     const reg = new ConferenceSourceRegistry();
-    const fid = { media: 'video', semantics: 'FID', ssrcs: [1, 2] } as const;
+    const fid: EndpointGroup = { media: 'video', semantics: 'FID', ssrcs: [1, 2] };
     reg.tryToAdd('ep1', { sources: [camera(1), camera(2)], groups: [fid] });
     expect(violation(() => reg.tryToAdd('ep2', { sources: [camera(1, 'x t', 'ep2-v0')], groups: [] }))).toBe(
       'ssrc-in-use',
