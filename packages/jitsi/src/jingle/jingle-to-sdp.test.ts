@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import sdpTransform from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
 import { JingleError } from '../errors.js';
-import { fmtpConfig, jingleToSdp, selectPayloadTypes } from './jingle-to-sdp.js';
+import { fmtpConfig, jingleToSdp, remoteCandidates, selectPayloadTypes } from './jingle-to-sdp.js';
 import { parseJingle } from './parse-jingle.js';
 import { SourceMap } from './source-map.js';
 
@@ -105,5 +105,22 @@ describe('jingleToSdp rules', () => {
     const pts = offer('initiate-av-xml-sources').contents[1]?.description?.payloadTypes ?? [];
     expect(selectPayloadTypes(pts, 'video').map((p) => p.id)).toEqual([100, 96]);
     expect(selectPayloadTypes(pts, 'video', { h264: true }).map((p) => p.id)).toEqual([100, 96, 107, 99]);
+  });
+});
+
+describe('remoteCandidates', () => {
+  it('maps transport-info candidates to MediaPort inputs', () => {
+    const ti = parseJingle(
+      '<jingle xmlns="urn:xmpp:jingle:1" action="transport-info" sid="s"><content name="video"><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1" ufrag="u" pwd="p"><candidate component="1" foundation="9" generation="0" ip="192.0.2.1" port="10000" priority="1" protocol="udp" type="host"/></transport></content><content name="data"><transport xmlns="urn:xmpp:jingle:transports:ice-udp:1"><candidate component="1" foundation="8" generation="1" ip="192.0.2.2" port="443" priority="2" protocol="tcp" type="host" tcptype="passive"/></transport></content></jingle>',
+    );
+    expect(remoteCandidates(ti, ['audio', 'video'])).toEqual([
+      { mid: 'video', mlineIndex: 1, candidate: 'candidate:9 1 udp 1 192.0.2.1 10000 typ host generation 0' },
+      {
+        mid: 'audio',
+        mlineIndex: 0,
+        candidate: 'candidate:8 1 tcp 2 192.0.2.2 443 typ host tcptype passive generation 1',
+      },
+    ]);
+    expect(remoteCandidates(ti, [])).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@
  */
 import sdpTransform, { type MediaAttributes, type MediaDescription, type SessionDescription } from 'sdp-transform';
 import { JingleError } from '../errors.js';
-import type { MediaKind, RemoteSource } from '../media-port.js';
+import type { MediaKind, RemoteCandidateParams, RemoteSource } from '../media-port.js';
 import { SourceMap, type RemoteSourceSet } from './source-map.js';
 import type {
   JingleCandidate,
@@ -365,4 +365,47 @@ export function candidateToSdp(c: JingleCandidate): NonNullable<MediaAttributes[
   if (c.tcptype !== undefined) out.tcptype = c.tcptype;
   out.generation = c.generation;
   return out;
+}
+
+/**
+ * Candidates of a Jingle `transport-info` (or an offer) as MediaPort `addRemoteCandidate` inputs. `mids` are those of
+ * the SDP given to the engine; a content without an m-line (e.g. `data`) maps to the first, bundled one.
+ */
+export function remoteCandidates(msg: JingleMessage, mids: readonly string[]): Omit<RemoteCandidateParams, 'sid'>[] {
+  const out: Omit<RemoteCandidateParams, 'sid'>[] = [];
+  const first = mids[0];
+  if (first === undefined) return out;
+  for (const c of msg.contents) {
+    const index = mids.indexOf(c.name);
+    const mid = index >= 0 ? c.name : first;
+    for (const cand of c.transport?.candidates ?? []) {
+      if (
+        [cand.foundation, cand.ip, cand.protocol, cand.relAddr, cand.tcptype].some(
+          (v) => v !== undefined && !TOKEN.test(v),
+        )
+      ) {
+        continue; // would not survive as an SDP attribute; never hand it to the engine
+      }
+      out.push({ mid, mlineIndex: index >= 0 ? index : 0, candidate: candidateAttribute(cand) });
+    }
+  }
+  return out;
+}
+
+/** RFC 8839 §5.1 candidate attribute value (no `a=`), the form webrtcbin's add-ice-candidate takes. */
+export function candidateAttribute(c: JingleCandidate): string {
+  const parts = [
+    `candidate:${c.foundation}`,
+    String(c.component),
+    c.protocol,
+    String(c.priority),
+    c.ip,
+    String(c.port),
+    'typ',
+    c.type,
+  ];
+  if (c.relAddr !== undefined && c.relPort !== undefined) parts.push('raddr', c.relAddr, 'rport', String(c.relPort));
+  if (c.tcptype !== undefined) parts.push('tcptype', c.tcptype);
+  parts.push('generation', String(c.generation));
+  return parts.join(' ');
 }

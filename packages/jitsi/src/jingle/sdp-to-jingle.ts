@@ -10,6 +10,7 @@ import sdpTransform, { type MediaDescription, type SessionDescription } from 'sd
 import { JingleError } from '../errors.js';
 import type { LocalSourceDescription, MediaKind } from '../media-port.js';
 import { jingleMalformed } from '../xml/parse.js';
+import { candidateAttribute } from './jingle-to-sdp.js';
 import type {
   JingleCandidate,
   JingleContent,
@@ -320,22 +321,7 @@ export function candidateFromSdp(attribute: string): JingleCandidate {
 }
 
 /** Jingle candidate → SDP candidate attribute value (no `a=` prefix), as webrtcbin's add-ice-candidate expects. */
-export function candidateToSdpAttribute(c: JingleCandidate): string {
-  const parts = [
-    `candidate:${c.foundation}`,
-    String(c.component),
-    c.protocol,
-    String(c.priority),
-    c.ip,
-    String(c.port),
-    'typ',
-    c.type,
-  ];
-  if (c.relAddr !== undefined && c.relPort !== undefined) parts.push('raddr', c.relAddr, 'rport', String(c.relPort));
-  if (c.tcptype !== undefined) parts.push('tcptype', c.tcptype);
-  parts.push('generation', String(c.generation));
-  return parts.join(' ');
-}
+export const candidateToSdpAttribute = candidateAttribute;
 
 export interface TransportInfoParams {
   sid: string;
