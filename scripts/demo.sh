@@ -71,9 +71,8 @@ cat >&2 <<MSG
 
   Stagecast demo is running ($((SECONDS - start)) s to start)
     Public listing:   $WEB_URL/
-    Demo conference:  $WEB_URL/watch/stagecast-demo
-    Admin:            $WEB_URL/admin
-    Health:           $WEB_URL/api/health
+    Demo conference:  $WEB_URL/conferences/stagecast-demo
+    Health page:      $WEB_URL/health   (JSON: $WEB_URL/api/health)
     Logs:             $log_dir/
 
 MSG
