@@ -10,13 +10,17 @@ local app_secret = module:get_option_string("stagecast_jwt_app_secret");
 local audiences = module:get_option_array("stagecast_jwt_accepted_audiences", { app_id });
 
 -- RFC 7395 session: the token comes from the HTTP upgrade request (jitsi reads `?token=` the same way).
-module:hook("websocket-session", function(event)
-  local query = event.request and event.request.url and event.request.url.query;
-  if query then
-    local token = query:match("[?&]?token=([^&]+)");
-    if token then event.session.auth_token = token; end
+local function token_of(session)
+  if session.auth_token then return session.auth_token; end
+  local request = session.websocket_request;
+  local query = request and request.url and request.url.query;
+  local token = query and query:match("^token=([^&]+)") or (query and query:match("&token=([^&]+)"));
+  if token then
+    token = token:gsub("%%(%x%x)", function(h) return string.char(tonumber(h, 16)); end);
+    session.auth_token = token;
   end
-end);
+  return token;
+end
 
 local provider = {};
 function provider.test_password() return nil, "Password based auth not supported"; end
@@ -30,7 +34,7 @@ function provider.users() return function() return nil; end; end
 function provider.get_sasl_handler(session)
   return new_sasl(module.host, {
     anonymous = function(_, _, _)
-      local token = session and session.auth_token;
+      local token = session and token_of(session);
       if token == nil then return true; end
       local claims, reason = jwt.verify(token, {
         secret = app_secret, app_id = app_id, audiences = audiences, domain = module.host;
