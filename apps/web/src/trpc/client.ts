@@ -2,7 +2,7 @@
  * Typed client for the Stagecast API, usable from any TypeScript program (scripts, workers, other services):
  *
  * ```ts
- * import { createStagecastClient } from '@stagecast/web/client';
+ * import { createStagecastClient } from '@stagecast/web/client'; // TS source: run with tsx or a bundler
  * const api = createStagecastClient({ baseUrl: 'http://127.0.0.1:3000' });
  * const { conferences } = await api.conference.list.query();
  * const conf = await api.conference.bySlug.query({ slug: 'demo-conf' });

@@ -23,15 +23,16 @@ export default async function HealthPage() {
         <div className="stat">
           <p className="stat__label">Database</p>
           <p className={`stat__value ${report.db.ok ? 'status-ok' : 'status-degraded'}`}>
-            {report.db.ok ? `reachable · ${report.db.latencyMs?.toFixed(1)} ms` : 'unreachable'}
+            {report.db.ok ? 'reachable' : 'unreachable'}
           </p>
+          {report.db.latencyMs !== null ? <p className="meta">latency {report.db.latencyMs.toFixed(1)} ms</p> : null}
           {report.db.error ? <p className="meta">{report.db.error}</p> : null}
         </div>
         <div className="stat">
           <p className="stat__label">Migrations applied</p>
           <p className="stat__value">{report.migrations ? report.migrations.applied : 'unknown'}</p>
           {report.migrations?.latestCreatedAt ? (
-            <p className="meta">latest {report.migrations.latestCreatedAt}</p>
+            <p className="meta">latest from {report.migrations.latestCreatedAt.slice(0, 16).replace('T', ' ')} UTC</p>
           ) : null}
         </div>
         <div className="stat">
