@@ -16,7 +16,9 @@ import {
 const fixtures = fileURLToPath(new URL('../../test/fixtures/', import.meta.url));
 const read = (p: string) => readFileSync(fixtures + p, 'utf8');
 const offer = parseJingle(read('jingle/initiate-av-xml-sources.xml'));
-const answerSdp = read('sdp/answer-webrtcbin-av.sdp');
+// A hand-written answer variant stressing the parser: bundle-only m-line with port 0, rtcp-mux-only, rtcp-rsize,
+// upper-case encoding names, an extmap id that differs from the offer, end-of-candidates.
+const answerSdp = read('sdp/answer-bundle-only-variant.sdp');
 const localSources: LocalSourceDescription[] = [
   {
     name: 'a1b2c3d4-a0',
@@ -38,7 +40,7 @@ describe('sdpToSessionAccept', () => {
   const accept = sdpToSessionAccept({ offer, answerSdp, localSources, responder });
 
   it('matches the golden session-accept and survives XML round-trip', () => {
-    expect(accept).toEqual(parseJingle(read('jingle/accept-webrtcbin-av.xml')));
+    expect(accept).toEqual(parseJingle(read('jingle/accept-bundle-only-variant.xml')));
     expect(parseJingle(buildJingle(accept).toString())).toEqual(accept);
   });
 
@@ -104,6 +106,27 @@ describe('sdpToSessionAccept', () => {
     expect(() => sdpToSessionAccept({ offer, answerSdp: alien, localSources, responder })).toThrow(
       expect.objectContaining({ reason: 'no-usable-codec' }),
     );
+  });
+});
+
+describe('sdpToSessionAccept on an answer recorded from webrtcbin 1.22', () => {
+  // Recorded by feeding jingleToSdp(initiate-av-xml-sources) to a real webrtcbin (GStreamer 1.22.0, node-gtk) with
+  // opus pt 111 + VP8 pt 100 send branches: no bundle-only, candidates only on the first m-line, no audio ssrc lines,
+  // RTX SSRC chosen by webrtcbin in its FID group.
+  const recorded = read('sdp/answer-webrtcbin-1.22-recorded.sdp');
+  const accept = sdpToSessionAccept({ offer, answerSdp: recorded, localSources, responder });
+
+  it('builds a complete accept', () => {
+    expect(accept.contents.map((c) => c.name)).toEqual(['audio', 'video']);
+    expect(accept.contents[0]?.description?.sources.map((s) => s.ssrc)).toEqual([1111111111]);
+    const video = accept.contents[1]?.description;
+    expect(video?.ssrcGroups).toEqual([{ semantics: 'FID', ssrcs: [2222222222, 4164298858] }]);
+    expect(video?.payloadTypes.map((p) => `${p.id}:${p.name}`)).toEqual(['100:VP8', '96:rtx']);
+    expect(accept.contents[0]?.transport?.candidates).toHaveLength(9);
+    const videoTransport = accept.contents[1]?.transport;
+    expect(videoTransport?.ufrag).toBe(accept.contents[0]?.transport?.ufrag);
+    expect(videoTransport?.fingerprints[0]?.setup).toBe('active');
+    expect(parseJingle(buildJingle(accept).toString())).toEqual(accept);
   });
 });
 

@@ -31,7 +31,7 @@ describe('validateEndpointSourceSet (jicofo rules)', () => {
   it('accepts our session-accept built from the webrtcbin answer', () => {
     const accept = sdpToSessionAccept({
       offer: parseJingle(read('jingle/initiate-av-xml-sources.xml')),
-      answerSdp: read('sdp/answer-webrtcbin-av.sdp'),
+      answerSdp: read('sdp/answer-bundle-only-variant.sdp'),
       responder: 'a@b/c',
       localSources: [
         { name: 'a1b2c3d4-a0', media: 'audio', ssrc: 1111111111, msid: 'a1b2c3d4-audio-0-1 x-1' },
