@@ -13,7 +13,7 @@ const restrict = (files, patterns, extra = {}) => ({
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', '**/.next/**', '**/next-env.d.ts', '**/migrations/**', 'e2e/.artifacts/**', 'test-results/**', '**/*.tsbuildinfo'],
+    ignores: ['**/node_modules/**', '.stagecast/**', 'tmp/**', '**/dist/**', '**/.next/**', '**/next-env.d.ts', '**/migrations/**', 'e2e/.artifacts/**', 'test-results/**', '**/*.tsbuildinfo'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
