@@ -37,7 +37,8 @@ const HOW_TO_FIX =
   '`timedatectl set-ntp true`); see README "Clock".';
 
 async function defaultExec(file: string, args: string[]): Promise<string> {
-  const { stdout } = await run(file, args, { timeout: 3_000, env: { ...process.env, LC_ALL: 'C' } });
+  // `env LC_ALL=C` keeps the tools' number and unit formats stable whatever the locale.
+  const { stdout } = await run('env', ['LC_ALL=C', file, ...args], { timeout: 3_000 });
   return stdout;
 }
 
