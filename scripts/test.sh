@@ -72,7 +72,7 @@ stage_names+=(bootstrap) stage_status+=(0) stage_seconds+=($((SECONDS - boot_sta
 export DATABASE_URL="$STAGECAST_TEST_DATABASE_URL"
 
 run_stage lint 900 npm run --silent lint
-run_stage typecheck 1200 npm run --silent typecheck -- --output-logs=errors-only
+run_stage typecheck 1200 npm run --silent typecheck -- --continue --output-logs=errors-only
 run_stage unit 1200 env VITEST_JSON="$results_dir/unit.json" npx vitest run --project unit
 svc_start=$SECONDS
 start_services
