@@ -1,7 +1,16 @@
-/** Runs once when the Next.js server starts (not during `next build`): fail fast on bad configuration. */
+/**
+ * Runs once when the Next.js server starts (not during `next build`): validate the environment and open the pool.
+ * Next would otherwise keep serving 500s after a failed register(), so a bad configuration exits the process.
+ */
 export async function register(): Promise<void> {
-  const { isNodeRuntime } = await import('./env.js');
+  const { EnvError, isNodeRuntime } = await import('./env.js');
   if (!isNodeRuntime()) return;
   const { runtime } = await import('./server/runtime.js');
-  runtime();
+  try {
+    runtime();
+  } catch (error: unknown) {
+    if (!(error instanceof EnvError)) throw error;
+    console.error(`stagecast-web: ${error.message}`);
+    process.exit(1);
+  }
 }
