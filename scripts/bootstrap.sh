@@ -71,6 +71,9 @@ step_npm() {
   log "installing npm dependencies (node-gtk compiles from source; this takes a few minutes)"
   local out
   out="$(mktemp)"
+  # Several engineers (and their tests) share one checkout: serialize with everyone else's npm runs.
+  exec 8>/tmp/npm.lock
+  flock -w 900 8 || die "timed out waiting for another npm install (/tmp/npm.lock)" "wait for it to finish, then rerun"
   if ! npm ci --no-audit --no-fund >"$out" 2>&1; then
     if grep -q 'can only install packages when your package.json and package-lock.json' "$out"; then
       # The lockfile lacks other platforms' optional binaries (e.g. @turbo/darwin-64) that this registry does not
@@ -91,6 +94,7 @@ step_npm() {
     die "node-gtk did not build: node_modules/node-gtk/**/node_gtk.node is missing" \
       "check that libgirepository1.0-dev, libcairo2-dev, build-essential, python3 are installed and that .npmrc nodedir points at Node headers; then run 'npm rebuild node-gtk --foreground-scripts' to see the compiler output"
   echo "$want" >"$stamp"
+  exec 8>&-
   ok "npm dependencies installed; node-gtk built ($(find_node_gtk_binary))"
 }
 

@@ -22,13 +22,24 @@ demo_pids=()
 cleanup() {
   local i
   for ((i = ${#demo_pids[@]} - 1; i >= 0; i--)); do
-    kill -TERM "${demo_pids[$i]}" 2>/dev/null || true
+    # Each background step runs in its own process group (set -m at launch): stop the whole tree (npm → next-server).
+    kill -TERM -- "-${demo_pids[$i]}" 2>/dev/null || kill -TERM "${demo_pids[$i]}" 2>/dev/null || true
   done
   for pid in "${demo_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   demo_pids=()
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+
+# start_background <log-file> <command...>: runs it in its own process group and records it for cleanup.
+start_background() {
+  local log_file="$1"
+  shift
+  set -m
+  "$@" >"$log_file" 2>&1 &
+  demo_pids+=($!)
+  set +m
+}
 
 step_bootstrap() { bash scripts/bootstrap.sh --demo; }
 
@@ -47,9 +58,7 @@ step_start_web() {
     die "port $PORT is already in use" "stop the other process ('ss -ltnp | grep :$PORT') or run with PORT=3001"
   fi
   log "starting the web app on $WEB_URL"
-  # setsid: own process group, so stopping it also stops next's children.
-  setsid npm run --silent start -w @stagecast/web -- -H 127.0.0.1 -p "$PORT" >"$log_dir/web.log" 2>&1 &
-  demo_pids+=($!)
+  start_background "$log_dir/web.log" npm run --silent start -w @stagecast/web -- -H 127.0.0.1 -p "$PORT"
   local deadline=$((SECONDS + 120)) body=''
   while ((SECONDS < deadline)); do
     body="$(curl -fsS "$WEB_URL/api/health" 2>/dev/null || true)"
