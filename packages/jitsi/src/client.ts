@@ -1,0 +1,476 @@
+/**
+ * `createParticipant()`: a headless Jitsi Meet participant (docs/jitsi-protocol.md §18 checklist) composed of
+ * discovery → XMPP connection → conference request → MUC join (lobby/password) → Jingle session (through MediaPort)
+ * → Colibri bridge channel. Typed events out (past tense), idempotent cascading close().
+ */
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { xml, type Element } from '@xmpp/xml';
+import { discoInfoQuery } from './caps/caps.js';
+import { BridgeChannel } from './colibri/bridge-channel.js';
+import type { BridgeMessage, ReceiverVideoConstraints } from './colibri/messages.js';
+import { errorElement } from './connection/stanza-error.js';
+import type { ReconnectPolicy } from './connection/reconnect-policy.js';
+import { XmppConnection, type XmppAuth } from './connection/xmpp-connection.js';
+import { discoverDeployment, serviceUrl, type Deployment, type DeploymentOverrides } from './discovery/discovery.js';
+import { BridgeChannelError, ConferenceError, ConnectionError, type JitsiError, JingleError } from './errors.js';
+import { delay, TypedEmitter, waitForEvent } from './events.js';
+import { requestConference } from './focus/conference-request.js';
+import { JingleSessionManager } from './jingle-session/jingle-session.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { LocalSourceRequest, MediaKind, MediaPort, RemoteSource } from './media-port.js';
+import { MucRoom, type Occupant } from './muc/muc-room.js';
+import type { PresenceModel } from './muc/presence.js';
+import { NS } from './xml/namespaces.js';
+
+export interface ParticipantOptions {
+  /** `https://host[/tenant]/room`; or `room` + overrides + skipConfigJs. */
+  meetingUrl?: string;
+  room?: string;
+  overrides?: DeploymentOverrides;
+  skipConfigJs?: boolean;
+  auth?: XmppAuth;
+  roomPassword?: string;
+  displayName?: string;
+  avatarUrl?: string;
+  email?: string;
+  statsId?: string;
+  /** `<bot type="poltergeist"/>`: browsers do not start P2P with us (§13). Default true. */
+  bot?: boolean;
+  media: MediaPort;
+  send?: { audio?: boolean; video?: boolean };
+  machineUid?: string;
+  lobby?: { knock?: boolean; timeoutMs?: number };
+  receiveVideo?: Omit<ReceiverVideoConstraints, 'colibriClass'>;
+  h264?: boolean;
+  useHttpConferenceRequest?: boolean;
+  timeouts?: { connectMs?: number; focusMs?: number; joinMs?: number };
+  reconnectPolicy?: ReconnectPolicy;
+  pingIntervalMs?: number;
+  restartMinIntervalMs?: number;
+  ca?: string | Buffer;
+  logger?: Logger;
+}
+
+export type ParticipantState = 'connecting' | 'waiting-for-host' | 'in-lobby' | 'joined' | 'reconnecting' | 'closed';
+
+export type ParticipantEvents = {
+  stateChanged: [prev: ParticipantState, next: ParticipantState];
+  occupantJoined: [Occupant];
+  occupantUpdated: [Occupant];
+  occupantLeft: [Occupant];
+  sessionStarted: [sid: string];
+  sessionEnded: [sid: string, reason: { condition: string; text?: string }];
+  remoteSourcesChanged: [RemoteSource[]];
+  bridgeChannelOpened: [url: string];
+  bridgeMessageReceived: [BridgeMessage];
+  dominantSpeakerChanged: [endpointId: string];
+  messageReceived: [{ nick: string; body: string }];
+  subjectChanged: [subject: string];
+  mutedByModerator: [media: 'audio' | 'video' | 'desktop', actor?: string];
+  reconnected: [];
+  restartRequested: [why: string];
+  /** Non-fatal problems (no bridge channel, a failed re-offer, …). */
+  errorOccurred: [JitsiError];
+  closed: [];
+};
+
+export function newEndpointId(): string {
+  return randomBytes(4).toString('hex');
+}
+
+function localSourcesFor(ep: string, send: { audio?: boolean; video?: boolean }): LocalSourceRequest[] {
+  const used = new Set<number>();
+  const ssrc = (): number => {
+    let s: number;
+    do s = randomInt(1, 0xffffffff);
+    while (used.has(s));
+    used.add(s);
+    return s;
+  };
+  const out: LocalSourceRequest[] = [];
+  if (send.audio !== false) out.push({ name: `${ep}-a0`, media: 'audio', ssrc: ssrc(), msid: `${ep}-audio-0-1 ${randomUUID()}-1` });
+  if (send.video !== false) out.push({ name: `${ep}-v0`, media: 'video', ssrc: ssrc(), msid: `${ep}-video-0-1 ${randomUUID()}-1`, videoType: 'camera' });
+  return out;
+}
+
+export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
+  readonly endpointId: string;
+  readonly deployment: Deployment;
+  readonly connection: XmppConnection;
+  readonly jingle: JingleSessionManager;
+  #muc: MucRoom | undefined;
+  #bridge: BridgeChannel | undefined;
+  #state: ParticipantState = 'connecting';
+  readonly #presence: PresenceModel;
+  readonly #local: LocalSourceRequest[];
+  readonly #muted = new Set<MediaKind>();
+  readonly #forceMuted = new Set<string>();
+  readonly #log: Logger;
+  #focusJid: string | undefined;
+  #constraints: Omit<ReceiverVideoConstraints, 'colibriClass'>;
+  #closing: Promise<void> | undefined;
+  readonly #machineUid: string;
+
+  private constructor(
+    private readonly o: ParticipantOptions,
+    deployment: Deployment,
+    log: Logger,
+  ) {
+    super(log);
+    this.#log = log;
+    this.deployment = deployment;
+    this.endpointId = newEndpointId();
+    this.#machineUid = o.machineUid ?? randomBytes(16).toString('hex');
+    this.#local = localSourcesFor(this.endpointId, o.send ?? {});
+    this.#constraints = o.receiveVideo ?? { lastN: -1, defaultConstraints: { maxHeight: 720 } };
+    const sourceInfo: PresenceModel['sourceInfo'] = {};
+    for (const s of this.#local) sourceInfo[s.name] = { muted: false };
+    this.#presence = {
+      sourceInfo,
+      codecList: o.h264 ? ['vp8', 'h264'] : ['vp8', 'h264'],
+      statsId: o.statsId ?? `stagecast-${this.endpointId.slice(0, 4)}`,
+      bot: o.bot ?? true,
+    };
+    if (o.displayName) this.#presence.nick = o.displayName;
+    if (o.avatarUrl) this.#presence.avatarUrl = o.avatarUrl;
+    if (o.email) this.#presence.email = o.email;
+
+    const auth = o.auth ?? { kind: 'anonymous' };
+    // Secure domain: guests log in anonymously on hosts.anonymousdomain (LJM), authenticated users on hosts.domain.
+    const domain = auth.kind === 'anonymous' && deployment.anonymousDomain ? deployment.anonymousDomain : deployment.domain;
+    this.connection = new XmppConnection({
+      serviceUrl: serviceUrl(deployment.websocketUrl, { room: deployment.room, ...(auth.kind === 'jwt' ? { token: auth.token } : {}) }),
+      domain,
+      auth,
+      logger: log,
+      ...(o.ca ? { ca: o.ca } : {}),
+      ...(o.timeouts?.connectMs ? { connectTimeoutMs: o.timeouts.connectMs } : {}),
+      ...(o.reconnectPolicy ? { reconnectPolicy: o.reconnectPolicy } : {}),
+      ...(o.pingIntervalMs ? { pingIntervalMs: o.pingIntervalMs } : {}),
+    });
+    this.jingle = new JingleSessionManager({
+      connection: this.connection,
+      media: o.media,
+      endpointId: this.endpointId,
+      localSources: this.#local,
+      isFocus: (from) => this.#isFocus(from),
+      h264: o.h264 ?? false,
+      ...(o.restartMinIntervalMs !== undefined ? { restartMinIntervalMs: o.restartMinIntervalMs } : {}),
+      logger: log,
+    });
+    this.#wire();
+  }
+
+  static async create(options: ParticipantOptions): Promise<JitsiParticipant> {
+    const log = (options.logger ?? silentLogger).child({ module: 'participant' });
+    const deployment = await discoverDeployment({
+      ...(options.meetingUrl ? { meetingUrl: options.meetingUrl } : {}),
+      ...(options.room ? { room: options.room } : {}),
+      ...(options.overrides ? { overrides: options.overrides } : {}),
+      ...(options.skipConfigJs ? { skipConfigJs: true } : {}),
+      ...(options.ca ? { ca: options.ca } : {}),
+    });
+    const p = new JitsiParticipant(options, deployment, log);
+    try {
+      await p.connection.connect();
+      await p.#joinConference();
+    } catch (err) {
+      await p.close();
+      throw err;
+    }
+    return p;
+  }
+
+  get state(): ParticipantState {
+    return this.#state;
+  }
+
+  get roomJid(): string {
+    return `${this.deployment.room}@${this.deployment.muc}`;
+  }
+
+  get occupants(): Occupant[] {
+    return [...(this.#muc?.occupants.values() ?? [])];
+  }
+
+  get localSources(): LocalSourceRequest[] {
+    return this.#local.map((s) => ({ ...s }));
+  }
+
+  get bridgeChannel(): BridgeChannel | undefined {
+    return this.#bridge;
+  }
+
+  #setState(next: ParticipantState): void {
+    const prev = this.#state;
+    if (prev === next) return;
+    this.#state = next;
+    this.safeEmit('stateChanged', prev, next);
+  }
+
+  #isFocus(from: string): boolean {
+    if (from === `${this.roomJid}/focus`) return true;
+    const nick = from.startsWith(`${this.roomJid}/`) ? from.slice(this.roomJid.length + 1) : undefined;
+    const occ = nick ? this.#muc?.occupants.get(nick) : undefined;
+    return !!(occ?.realJid && this.#focusJid && occ.realJid.startsWith(`${this.#focusJid}/`));
+  }
+
+  #wire(): void {
+    const c = this.connection;
+    c.handleIq('get', NS.discoInfo, 'query', (_s, payload) => discoInfoQuery(payload.attrs.node));
+    c.handleIq('set', NS.jingle, 'jingle', (s, payload) => this.jingle.handleIq(s, payload));
+    for (const media of ['audio', 'video', 'desktop'] as const) {
+      c.handleIq('set', `http://jitsi.org/jitmeet/${media}`, 'mute', (s, payload) => this.#onForceMute(s, payload, media));
+    }
+    c.on('stanzaReceived', (s) => this.#muc?.handleStanza(s));
+    c.on('disconnected', () => this.#setState('reconnecting'));
+    c.on('connected', (_jid, isReconnect) => {
+      if (!isReconnect || this.#state === 'closed') return;
+      void this.#joinConference()
+        .then(() => this.safeEmit('reconnected'))
+        .catch((err: unknown) => this.safeEmit('errorOccurred', err as JitsiError));
+    });
+    c.on('failed', (err) => {
+      this.safeEmit('errorOccurred', err);
+      void this.close();
+    });
+    this.jingle.on('sessionAccepted', (sid, urls) => {
+      this.safeEmit('sessionStarted', sid);
+      void this.#openBridge(urls);
+    });
+    this.jingle.on('sessionTerminated', (sid, reason) => {
+      this.#bridge?.close();
+      this.#bridge = undefined;
+      this.safeEmit('sessionEnded', sid, reason);
+    });
+    this.jingle.on('remoteSourcesChanged', (sources) => this.safeEmit('remoteSourcesChanged', sources));
+    this.jingle.on('sessionFailed', (err) => this.safeEmit('errorOccurred', err));
+    this.jingle.on('restartRequested', (_sid, why) => this.safeEmit('restartRequested', why));
+  }
+
+  async #joinConference(): Promise<void> {
+    this.#setState('connecting');
+    const d = this.deployment;
+    const token = this.o.auth?.kind === 'jwt' ? this.o.auth.token : undefined;
+    let billingId: string | undefined;
+    const request = async (): Promise<void> => {
+      const grant = await requestConference({
+        connection: this.connection,
+        focus: d.focus,
+        roomJid: this.roomJid,
+        machineUid: this.#machineUid,
+        ...(token ? { token } : {}),
+        ...(this.o.useHttpConferenceRequest && d.conferenceRequestUrl ? { httpUrl: d.conferenceRequestUrl } : {}),
+        timeoutMs: this.o.timeouts?.focusMs ?? 60_000,
+        logger: this.#log,
+        onWaiting: (why) => this.#setState(why === 'waiting-for-host' ? 'waiting-for-host' : 'connecting'),
+      });
+      this.#focusJid = grant.focusJid ?? d.focusUserJid?.split('/')[0];
+      if (grant.viaHttp) billingId = this.#machineUid;
+    };
+    await request();
+    for (let attempt = 0; ; attempt++) {
+      const muc = this.#newMuc(this.roomJid);
+      try {
+        await muc.join(this.#presence, {
+          ...(this.o.roomPassword ? { password: this.o.roomPassword } : {}),
+          ...(billingId ? { billingId } : {}),
+          timeoutMs: this.o.timeouts?.joinMs ?? 15_000,
+        });
+        break;
+      } catch (err) {
+        if (!(err instanceof ConferenceError)) throw err;
+        const lobbyRoom = (err as ConferenceError & { lobbyRoom?: string }).lobbyRoom;
+        if (err.reason === 'focus-unavailable' && attempt < 3) {
+          // "Room creation is restricted": jicofo not in the room yet → conference request again (§4).
+          await delay(500 + Math.random() * 2500);
+          await request();
+          continue;
+        }
+        if (err.reason === 'room-locked' && lobbyRoom && this.o.lobby?.knock) {
+          await this.#knock(lobbyRoom);
+          continue;
+        }
+        throw err;
+      }
+    }
+    this.#setState('joined');
+  }
+
+  #newMuc(roomJid: string): MucRoom {
+    this.#muc?.removeAllListeners();
+    const muc = new MucRoom(this.connection, roomJid, this.endpointId, this.#log, (realJid, nick) =>
+      nick === 'focus' || (!!realJid && !!this.#focusJid && realJid.startsWith(`${this.#focusJid}/`)),
+    );
+    muc.on('occupantJoined', (o) => this.safeEmit('occupantJoined', o));
+    muc.on('occupantUpdated', (o) => this.safeEmit('occupantUpdated', o));
+    muc.on('occupantLeft', (o) => {
+      this.jingle.removeOwner(o.nick);
+      this.safeEmit('occupantLeft', o);
+    });
+    muc.on('messageReceived', (m) => this.safeEmit('messageReceived', { nick: m.nick, body: m.body }));
+    muc.on('subjectChanged', (s) => this.safeEmit('subjectChanged', s));
+    muc.on('removed', (reason, text) => {
+      if (this.#state === 'closed' || this.#state === 'in-lobby') return;
+      this.safeEmit('errorOccurred', new ConferenceError(reason === 'kicked' ? 'kicked' : 'room-destroyed', `We were removed from the room (${reason}${text ? `: ${text}` : ''}); rejoin if this was unexpected.`));
+    });
+    this.#muc = muc;
+    return muc;
+  }
+
+  /** §15 lobby: join the lobby MUC, wait for an invite (admitted), a kick (denied) or the timeout. */
+  async #knock(lobbyJid: string): Promise<void> {
+    this.#setState('in-lobby');
+    const lobby = new MucRoom(this.connection, lobbyJid, this.endpointId, this.#log);
+    const offStanza = this.connection.on('stanzaReceived', (s) => lobby.handleStanza(s));
+    const invite = new Promise<void>((resolve) => {
+      const off = this.connection.on('stanzaReceived', (s) => {
+        const x = s.name === 'message' ? s.getChild('x', 'http://jabber.org/protocol/muc#user') : undefined;
+        if (x?.getChild('invite') && s.attrs.from?.split('/')[0] === this.roomJid) {
+          off();
+          resolve();
+        }
+      });
+      lobby.once('removed', () => off());
+    });
+    const timeoutMs = this.o.lobby?.timeoutMs ?? 300_000;
+    try {
+      const lobbyModel: PresenceModel = { ...this.#presence };
+      await lobby.join(lobbyModel, { timeoutMs: this.o.timeouts?.joinMs ?? 15_000 });
+      const outcome = await Promise.race([
+        invite.then(() => 'admitted' as const),
+        waitForEvent(lobby, 'removed', { timeoutMs }).then(([reason]) => reason),
+      ]).catch(() => 'timeout' as const);
+      if (outcome === 'kicked') throw new ConferenceError('lobby-denied', 'A moderator denied entry from the lobby; ask the organiser to admit this participant.');
+      if (outcome === 'timeout') throw new ConferenceError('lobby-timeout', `Nobody admitted us from the lobby within ${timeoutMs} ms; ask a moderator to admit the participant or disable the lobby.`);
+      // admitted, or the lobby was destroyed (lobby disabled): leave the lobby and join the main room.
+      await lobby.leave(2000);
+    } finally {
+      offStanza();
+      lobby.removeAllListeners();
+    }
+    this.#setState('connecting');
+  }
+
+  async #openBridge(urls: string[]): Promise<void> {
+    this.#bridge?.close();
+    this.#bridge = undefined;
+    try {
+      const ch = await BridgeChannel.open({
+        urls,
+        origin: this.deployment.origin,
+        constraints: () => this.#constraints,
+        videoSources: () =>
+          this.#local.filter((s) => s.media === 'video').map((s) => ({ sourceName: s.name, videoType: this.#muted.has('video') ? 'none' : (s.videoType ?? 'camera') })),
+        ...(this.o.ca ? { ca: this.o.ca } : {}),
+        logger: this.#log,
+      });
+      if (this.#state === 'closed') {
+        ch.close();
+        return;
+      }
+      this.#bridge = ch;
+      this.safeEmit('bridgeChannelOpened', ch.url);
+      ch.on('opened', (url) => this.safeEmit('bridgeChannelOpened', url));
+      ch.on('messageReceived', (m) => {
+        if (m.colibriClass === 'VideoSourcesMap') this.jingle.applyBridgeSourceMaps('video', m.mappedSources);
+        else if (m.colibriClass === 'AudioSourcesMap') this.jingle.applyBridgeSourceMaps('audio', m.mappedSources);
+        else if (m.colibriClass === 'DominantSpeakerEndpointChangeEvent') this.safeEmit('dominantSpeakerChanged', m.dominantSpeakerEndpoint);
+        this.safeEmit('bridgeMessageReceived', m);
+      });
+      ch.on('malformedMessageReceived', (err) => this.safeEmit('errorOccurred', err));
+    } catch (err) {
+      this.safeEmit('errorOccurred', err instanceof BridgeChannelError ? err : new BridgeChannelError('no-bridge', String(err)));
+    }
+  }
+
+  #onForceMute(_s: Element, payload: Element, media: 'audio' | 'video' | 'desktop'): Element | true {
+    const mute = payload.getText().trim() === 'true';
+    if (!mute) return true; // unmute by a moderator is a request only in LJM; we stay muted until told locally
+    this.#forceMuted.add(media);
+    const kind: MediaKind = media === 'audio' ? 'audio' : 'video';
+    void this.#applyMute(kind, true).catch(() => {});
+    this.safeEmit('mutedByModerator', media, payload.attrs.actor);
+    return true;
+  }
+
+  async #applyMute(kind: MediaKind, muted: boolean): Promise<void> {
+    if (muted) this.#muted.add(kind);
+    else this.#muted.delete(kind);
+    for (const s of this.#local.filter((x) => x.media === kind)) {
+      const info = this.#presence.sourceInfo[s.name];
+      if (info) info.muted = muted;
+      if (kind === 'video') this.#bridge?.send({ colibriClass: 'SourceVideoTypeMessage', sourceName: s.name, videoType: muted ? 'none' : (s.videoType ?? 'camera') });
+    }
+    await this.#muc?.updatePresence(this.#presence);
+  }
+
+  /** Self mute/unmute (§12): SourceInfo in presence; after a force-mute the focus must be asked to unblock us. */
+  async setMuted(kind: MediaKind, muted: boolean): Promise<void> {
+    const ns = kind === 'audio' ? 'audio' : 'video';
+    if (!muted && this.#forceMuted.has(ns)) {
+      await this.connection.request(
+        xml('iq', { type: 'set', to: `${this.roomJid}/focus` }, xml('mute', { xmlns: `http://jitsi.org/jitmeet/${ns}`, jid: `${this.roomJid}/${this.endpointId}` }, 'false')),
+      );
+      this.#forceMuted.delete(ns);
+    }
+    await this.#applyMute(kind, muted);
+  }
+
+  isMuted(kind: MediaKind): boolean {
+    return this.#muted.has(kind);
+  }
+
+  async setDisplayName(name: string): Promise<void> {
+    this.#presence.nick = name;
+    await this.#muc?.updatePresence(this.#presence);
+  }
+
+  async setAvatarUrl(url: string): Promise<void> {
+    this.#presence.avatarUrl = url;
+    await this.#muc?.updatePresence(this.#presence);
+  }
+
+  async sendMessage(body: string): Promise<void> {
+    await this.#muc?.sendMessage(body);
+  }
+
+  /** Room subject; Prosody refuses it unless we are a moderator (an XMPP error comes back as a message). */
+  async setSubject(subject: string): Promise<void> {
+    const role = this.#muc?.self?.role;
+    if (role !== 'moderator') throw new ConferenceError('not-authorized', 'Only a moderator can change the room subject; join as the first participant or with host credentials.');
+    await this.#muc?.setSubject(subject);
+  }
+
+  setReceiverConstraints(c: Omit<ReceiverVideoConstraints, 'colibriClass'>): void {
+    this.#constraints = { ...this.#constraints, ...c };
+    this.#bridge?.send({ colibriClass: 'ReceiverVideoConstraints', ...c });
+  }
+
+  sendEndpointMessage(to: string, payload: Record<string, unknown>): boolean {
+    return this.#bridge?.send({ colibriClass: 'EndpointMessage', to, msgPayload: payload }) ?? false;
+  }
+
+  /** Leaves cleanly (§16): media stopped, bridge closed, unavailable presence, stream closed. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      const wasState = this.#state;
+      this.#setState('closed');
+      await this.jingle.close().catch(() => {});
+      this.#bridge?.close();
+      this.#bridge = undefined;
+      if (wasState !== 'connecting' || this.#muc?.isJoined) await this.#muc?.leave().catch(() => {});
+      await this.connection.close();
+      this.safeEmit('closed');
+      this.removeAllListeners();
+    })();
+    return this.#closing;
+  }
+}
+
+/** Connects, requests the conference, joins the room; resolves once joined (the Jingle session follows). */
+export function createParticipant(options: ParticipantOptions): Promise<JitsiParticipant> {
+  return JitsiParticipant.create(options);
+}
+
+export { ConnectionError, ConferenceError, JingleError, BridgeChannelError, errorElement };

@@ -1,0 +1,9 @@
+export { createParticipant, JitsiParticipant, newEndpointId, type ParticipantOptions, type ParticipantEvents, type ParticipantState } from './client.js';
+export * from './errors.js';
+export type * from './media-port.js';
+export { type Logger, silentLogger, redact } from './logger.js';
+export { discoverDeployment, normaliseRoomName, parseMeetingUrl, evaluateConfigJs, serviceUrl, type Deployment, type DeploymentOverrides } from './discovery/discovery.js';
+export { ExponentialBackoffPolicy, type ReconnectPolicy, type ReconnectContext } from './connection/reconnect-policy.js';
+export type { XmppAuth } from './connection/xmpp-connection.js';
+export type { Occupant } from './muc/muc-room.js';
+export type { BridgeMessage } from './colibri/messages.js';
