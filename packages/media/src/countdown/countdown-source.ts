@@ -90,7 +90,10 @@ function pngSize(path: string): { width: number; height: number } | null {
     if (b.readUInt32BE(0) !== 0x89504e47 || b.toString('ascii', 12, 16) !== 'IHDR') return null;
     return { width: b.readUInt32BE(16), height: b.readUInt32BE(20) };
   } catch (err) {
-    throw new CountdownError('logo-missing', `countdown logo ${path} cannot be read (${String(err)}): fix style.logo.path`);
+    throw new CountdownError(
+      'logo-missing',
+      `countdown logo ${path} cannot be read (${String(err)}): fix style.logo.path`,
+    );
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -247,7 +250,16 @@ export class CountdownSource extends TypedEmitter<CountdownSourceEvents> {
     const next = parseOrThrow(countdownStyleSchema, input, 'bad-style');
     const prev = this.#style;
     const shape = (s: CountdownStyle) =>
-      [s.width, s.height, s.fps, s.showClock, s.beeps.enabled, Boolean(s.logo), s.logo?.position, s.logo?.heightPct].join();
+      [
+        s.width,
+        s.height,
+        s.fps,
+        s.showClock,
+        s.beeps.enabled,
+        Boolean(s.logo),
+        s.logo?.position,
+        s.logo?.heightPct,
+      ].join();
     if (shape(prev) !== shape(next)) {
       throw new CountdownError(
         'restart-required',
@@ -312,7 +324,9 @@ export class CountdownSource extends TypedEmitter<CountdownSourceEvents> {
       if (!this.#clockChecked) {
         const Gst = this.#Gst;
         if (!(clock instanceof Gst.SystemClock) || clock.clockType !== Gst.ClockType.REALTIME) {
-          this.#fail(CountdownError.clockNotRealtime(`${clock.constructor?.name ?? 'unknown'}(type ${clock.clockType})`));
+          this.#fail(
+            CountdownError.clockNotRealtime(`${clock.constructor?.name ?? 'unknown'}(type ${clock.clockType})`),
+          );
           return;
         }
         this.#clockChecked = true;

@@ -47,7 +47,10 @@ export const countdownLabelsSchema = z
 export const countdownLogoSchema = z
   .object({
     /** Absolute path of a PNG/JPEG/SVG file readable by gdk-pixbuf. */
-    path: z.string().min(1).refine((p) => p.startsWith('/'), 'logo path must be absolute'),
+    path: z
+      .string()
+      .min(1)
+      .refine((p) => p.startsWith('/'), 'logo path must be absolute'),
     position: z.enum(['top-left', 'top-right', 'bottom-left', 'bottom-right']).default('top-left'),
     heightPct: pct(12, 50),
   })

@@ -125,7 +125,10 @@ export function countdownSecondText(
   let speakers: string;
   if (!target) {
     display = style.labels.noTalk;
-    digits = span({ font_family: family, size: Math.round(digitsSize * 0.45), foreground: style.textColor }, escapeMarkup(display) || nbsp);
+    digits = span(
+      { font_family: family, size: Math.round(digitsSize * 0.45), foreground: style.textColor },
+      escapeMarkup(display) || nbsp,
+    );
     label = nbsp;
     title = nbsp;
     speakers = nbsp;
@@ -137,7 +140,12 @@ export function countdownSecondText(
     if (left > 0) {
       display = formatHms(left);
       digits = span(
-        { font_family: escapeMarkup(style.digitsFontFamily), weight: 'bold', size: digitsSize, foreground: style.accentColor },
+        {
+          font_family: escapeMarkup(style.digitsFontFamily),
+          weight: 'bold',
+          size: digitsSize,
+          foreground: style.accentColor,
+        },
         display,
       );
     } else {

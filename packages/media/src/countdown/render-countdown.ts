@@ -20,7 +20,17 @@ export const renderSpecSchema = z
     style: z.unknown().default({}),
     target: z.unknown().nullable().default(null),
     leadMs: z.number().int().optional(),
+    /** Run-time changes (exercise setTarget/setStyle): applied `afterMs` after PLAYING. */
+    changes: z
+      .array(
+        z
+          .object({ afterMs: z.number().int().min(0), target: z.unknown().optional(), style: z.unknown().optional() })
+          .strict(),
+      )
+      .default([]),
     eosTimeoutMs: z.number().int().min(100).default(10_000),
+    /** false only to exercise the source's clock guard (it must refuse a non-REALTIME pipeline clock). */
+    realtimeClock: z.boolean().default(true),
   })
   .strict();
 export type RenderSpec = z.input<typeof renderSpecSchema>;
@@ -70,7 +80,7 @@ export function runCountdownRender(argv: string[]): void {
 
   const loop = new GLib.MainLoop(null, false);
   const pipeline = new Gst.Pipeline({ name: 'countdown-render' });
-  CountdownSource.useRealtimeClock(Gst, pipeline);
+  if (spec.realtimeClock) CountdownSource.useRealtimeClock(Gst, pipeline);
   const source = new CountdownSource(
     { Gst, GstController },
     { style, target, ...(spec.leadMs !== undefined ? { leadMs: spec.leadMs } : {}) },
@@ -119,6 +129,19 @@ export function runCountdownRender(argv: string[]): void {
   source.on('baseTimeChanged', (base) => {
     playingAt = { cpu: process.cpuUsage(), t: Date.now() };
     print('playing', { baseTimeNs: base });
+    for (const change of spec.changes) {
+      setTimeout(() => {
+        try {
+          if (change.target !== undefined) source.setTarget(change.target as never);
+          if (change.style !== undefined) source.setStyle(change.style as never);
+          print('changed', { afterMs: change.afterMs, wallMs: Date.now() });
+        } catch (err) {
+          print('error', { reason: 'change', message: String(err) });
+          exitCode = 1;
+          finish(false);
+        }
+      }, change.afterMs);
+    }
   });
 
   const bus = pipeline.getBus();
