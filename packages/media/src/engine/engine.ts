@@ -18,6 +18,7 @@ import {
   type EngineErrorCode,
 } from '../protocol/messages.js';
 import { GLib, Gst } from './gi.js';
+import { BridgeFailure, ForwardingBridgeEngine } from './bridge.js';
 import { SessionError, WebrtcSession } from './webrtc-session.js';
 
 class RequestFailure extends Error {
@@ -38,6 +39,7 @@ export function runEngine(): void {
   const sessions = new Map<string, WebrtcSession>();
   let seq = 0;
   let shuttingDown = false;
+  let bridge: ForwardingBridgeEngine | null = null;
 
   const write = (obj: unknown) => out.write(JSON.stringify(obj) + '\n');
   const emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>): void => {
@@ -61,9 +63,13 @@ export function runEngine(): void {
     return s;
   };
 
+  const getBridge = (): ForwardingBridgeEngine => (bridge ??= new ForwardingBridgeEngine(emit));
+
   async function shutdown(eosTimeoutMs: number): Promise<boolean> {
     shuttingDown = true;
     let eos = true;
+    if (bridge) await bridge.close().catch(() => {});
+    bridge = null;
     for (const [sid, s] of sessions) {
       eos = (await s.close(eosTimeoutMs).catch(() => false)) && eos;
       sessions.delete(sid);
@@ -132,6 +138,24 @@ export function runEngine(): void {
       getSession(p.sid).setSourceActive(p.name, p.active);
       return {};
     },
+    'bridge.allocateEndpoint': (p) => getBridge().allocateEndpoint(p.endpointId, { h264: p.h264, gatherTimeoutMs: p.gatherTimeoutMs }),
+    'bridge.acceptAnswer': async (p) => {
+      await getBridge().acceptAnswer(p.endpointId, p.answerSdp, p.sources);
+      return {};
+    },
+    'bridge.addRemoteCandidate': async (p) => {
+      getBridge().addRemoteCandidate(p.endpointId, p.mlineIndex, p.candidate);
+      return {};
+    },
+    'bridge.reoffer': (p) => getBridge().reoffer(p.endpointId),
+    'bridge.removeEndpoint': async (p) => ({ removedSources: bridge ? await bridge.removeEndpoint(p.endpointId) : [] }),
+    'bridge.sources': async () => ({ sources: bridge ? bridge.sources() : [] }),
+    'bridge.close': async () => {
+      const b = bridge;
+      bridge = null;
+      if (b) await b.close();
+      return {};
+    },
     'engine.stats': async () => ({ sessions: [...sessions.keys()], rssBytes: process.memoryUsage().rss, uptimeMs: Date.now() - started }),
     'engine.shutdown': async (p) => {
       const eos = await shutdown(p.eosTimeoutMs);
@@ -174,6 +198,7 @@ export function runEngine(): void {
       if (err instanceof RequestFailure) e = err;
       else if (err instanceof PipelineError) e = new RequestFailure('pipeline', err.message, { reason: err.reason, ...err.details });
       else if (err instanceof SessionError) e = new RequestFailure(err.code, err.message);
+      else if (err instanceof BridgeFailure) e = new RequestFailure(err.code, err.message);
       else e = new RequestFailure('internal', err instanceof Error ? (err.stack ?? err.message) : String(err));
       write({ id, ok: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
     }
@@ -209,6 +234,7 @@ export function runEngine(): void {
       const cpu = process.cpuUsage();
       emit('heartbeat', { seq: seq++, rssBytes: process.memoryUsage().rss, cpuUserUs: cpu.user, sessions: sessions.size });
       for (const s of sessions.values()) s.tick();
+      bridge?.tick();
     } catch (err) {
       console.error('engine tick failed', err);
     }

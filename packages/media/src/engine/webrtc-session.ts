@@ -62,6 +62,8 @@ interface Branch {
   name?: string;
   pad: GObj;
   bin: GObj;
+  /** Set when the pad arrived before its SSRC was signalled: the branch hangs off a tee request pad of that pad. */
+  teed?: { tee: GObj; teePad: GObj };
   counter: GObj | null;
   sharedReq?: { element: GObj; pad: GObj };
   lastFrames: number;
@@ -93,6 +95,11 @@ export class WebrtcSession {
   readonly #signals: [GObj, number][] = [];
   readonly #remote = new Map<number, RemoteSource>();
   readonly #branches = new Map<number, Branch>();
+  /**
+   * Pads of SSRCs that arrived before their source-add (JVB forwards before signaling catches up): held on a tee with
+   * allow-not-linked (drops, never not-linked into rtpbin) until a re-offer signals them, then a branch attaches.
+   */
+  readonly #unsignalled = new Map<number, { pad: GObj; tee: GObj }>();
   readonly #legs: SendLeg[] = [];
   readonly #pendingCandidates: [number, string][] = [];
   readonly #eosWaiters = new Map<GObj, () => void>();
@@ -225,6 +232,12 @@ export class WebrtcSession {
     // Source removed by the re-offer (Jitsi source-remove): drop its branch without touching the others.
     for (const b of [...this.#branches.values()]) {
       if (!this.#remote.has(b.ssrc)) await this.#removeBranch(b, 'source-removed', true);
+    }
+    // Media that arrived before its source-add: attach the real branch now.
+    for (const [ssrc, u] of [...this.#unsignalled]) {
+      if (!this.#remote.has(ssrc)) continue;
+      this.#unsignalled.delete(ssrc);
+      this.#attachBranch(u.pad, u.tee);
     }
     const fid = fidGroups(text);
     const localSources = this.#legs.map((l): LocalSourceDescription => {
@@ -461,6 +474,10 @@ export class WebrtcSession {
 
   #onPadAdded(pad: GObj): void {
     if (this.#closed || pad.direction !== Gst.PadDirection.SRC) return;
+    this.#attachBranch(pad, null);
+  }
+
+  #attachBranch(pad: GObj, tee: GObj | null): void {
     const caps = pad.getCurrentCaps();
     const s = caps?.getStructure(0);
     if (!s) return;
@@ -469,8 +486,18 @@ export class WebrtcSession {
     const ssrcR = s.getUint('ssrc');
     const ssrc = Number(Array.isArray(ssrcR) ? ssrcR[1] : ssrcR);
     const src = this.#remote.get(ssrc);
+    if (this.#o.role === 'answerer' && !src) {
+      console.log(`[${this.sid}] SSRC ${ssrc} not signalled (yet): held until a re-offer signals it`);
+      const t = Gst.ElementFactory.make('tee', null);
+      t.allowNotLinked = true;
+      this.pipeline.add(t);
+      t.syncStateWithParent();
+      const r = pad.link(t.getStaticPad('sink'));
+      if (r !== Gst.PadLinkReturn.OK) this.#emitError('receive', `cannot hold unsignalled pad ${pad.getName()}: ${r}`);
+      this.#unsignalled.set(ssrc, { pad, tee: t });
+      return;
+    }
     const discard = this.#o.role === 'answerer' ? !src || src.owner === 'jvb' : false;
-    if (this.#o.role === 'answerer' && !src) console.log(`[${this.sid}] unsignalled SSRC ${ssrc}: discarded (signal every SSRC)`);
     const vars = {
       participant_id: src?.owner ?? `ssrc-${ssrc}`,
       nick: src?.nick ?? src?.owner ?? '',
@@ -510,7 +537,12 @@ export class WebrtcSession {
         branch.sharedReq = { element: target, pad: req };
       } else this.#emitError('receive', `shared receive pipeline has no "${media}" element with request pads`);
     }
-    const r = pad.link(bin.getStaticPad('sink'));
+    let upstream = pad;
+    if (tee) {
+      upstream = tee.requestPadSimple('src_%u');
+      branch.teed = { tee, teePad: upstream };
+    }
+    const r = upstream.link(bin.getStaticPad('sink'));
     if (r !== Gst.PadLinkReturn.OK) this.#emitError('receive', `cannot link remote pad ${pad.getName()} (ssrc ${ssrc}): ${r}`);
     this.#branches.set(ssrc, branch);
     if (branch.counter) {
@@ -546,7 +578,10 @@ export class WebrtcSession {
     } catch {
       // the webrtcbin pad may already be gone
     }
-    if (reason !== 'pad-removed' && !this.#closing) {
+    if (b.teed) {
+      // Held on a tee with allow-not-linked: dropping the branch needs no parking.
+      b.teed.tee.releaseRequestPad(b.teed.teePad);
+    } else if (reason !== 'pad-removed' && !this.#closing) {
       // An unlinked webrtcbin pad returns not-linked into rtpbin and can stop the shared transport: park it.
       const park = Gst.ElementFactory.make('fakesink', null);
       park.sync = false;

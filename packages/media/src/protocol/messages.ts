@@ -183,6 +183,31 @@ export const offererOpenParamsSchema = z.object({
 export const offererApplyAnswerParamsSchema = z.object({ sid: z.string().min(1), sdp: z.string().min(1) });
 export const offererSetSourceActiveParamsSchema = z.object({ sid: z.string(), name: z.string(), active: z.boolean() });
 
+// ---- testbed forwarding bridge (engine/bridge.ts): one pipeline, one webrtcbin offerer per endpoint ----
+
+export const bridgeDeclaredSourceSchema = z.object({
+  ssrc: ssrcSchema,
+  rtxSsrc: ssrcSchema.optional(),
+  media: mediaKindSchema,
+  /** Jitsi source name `<endpoint>-a0`, `<endpoint>-v0`, `<endpoint>-v1` (desktop). */
+  name: z.string().min(1),
+  msid: z.string().min(1),
+  videoType: videoTypeSchema.optional(),
+});
+export type BridgeDeclaredSource = z.infer<typeof bridgeDeclaredSourceSchema>;
+export const bridgeSourceSchema = bridgeDeclaredSourceSchema.extend({ owner: z.string().min(1) });
+export type BridgeSource = z.infer<typeof bridgeSourceSchema>;
+const endpointIdSchema = z.string().regex(/^[\w.@-]{1,64}$/, 'endpoint ids are 1–64 word characters, dots, @ or -');
+export const bridgeAllocateParamsSchema = z.object({
+  endpointId: endpointIdSchema,
+  /** Offer H264 (107, RTX 99) besides VP8 (100, RTX 96); H264 sources are forwarded only to endpoints that offered it. */
+  h264: z.boolean().default(false),
+  /** How long to wait for ICE gathering so the offer carries the bridge's candidates (later ones are events). */
+  gatherTimeoutMs: z.number().int().nonnegative().default(3000),
+});
+export const bridgeOfferResultSchema = z.object({ offerSdp: z.string(), sources: z.array(bridgeSourceSchema) });
+export type BridgeOfferResult = z.infer<typeof bridgeOfferResultSchema>;
+
 export const requestSchemas = {
   'session.open': sessionOpenParamsSchema,
   'session.applyRemoteOffer': applyRemoteOfferParamsSchema,
@@ -191,6 +216,17 @@ export const requestSchemas = {
   'offerer.open': offererOpenParamsSchema,
   'offerer.applyAnswer': offererApplyAnswerParamsSchema,
   'offerer.setSourceActive': offererSetSourceActiveParamsSchema,
+  'bridge.allocateEndpoint': bridgeAllocateParamsSchema,
+  'bridge.acceptAnswer': z.object({
+    endpointId: endpointIdSchema,
+    answerSdp: z.string().min(1),
+    sources: z.array(bridgeDeclaredSourceSchema).max(20),
+  }),
+  'bridge.addRemoteCandidate': z.object({ endpointId: endpointIdSchema, mlineIndex: z.number().int().nonnegative().default(0), candidate: z.string() }),
+  'bridge.reoffer': z.object({ endpointId: endpointIdSchema }),
+  'bridge.removeEndpoint': z.object({ endpointId: endpointIdSchema }),
+  'bridge.sources': z.object({}),
+  'bridge.close': z.object({}),
   'engine.stats': z.object({}),
   'engine.shutdown': z.object({ eosTimeoutMs: z.number().int().nonnegative().default(3000) }),
   /** Test hooks for the watchdog: block the JS thread, or abort the process like a native crash. */
@@ -208,6 +244,13 @@ export const resultSchemas = {
   'offerer.open': z.object({ sdp: z.string() }),
   'offerer.applyAnswer': z.object({}),
   'offerer.setSourceActive': z.object({}),
+  'bridge.allocateEndpoint': bridgeOfferResultSchema,
+  'bridge.acceptAnswer': z.object({}),
+  'bridge.addRemoteCandidate': z.object({}),
+  'bridge.reoffer': bridgeOfferResultSchema,
+  'bridge.removeEndpoint': z.object({ removedSources: z.array(bridgeSourceSchema) }),
+  'bridge.sources': z.object({ sources: z.array(bridgeSourceSchema) }),
+  'bridge.close': z.object({}),
   'engine.stats': z.object({ sessions: z.array(z.string()), rssBytes: z.number(), uptimeMs: z.number() }),
   'engine.shutdown': z.object({ eos: z.boolean() }),
   'debug.block': z.object({}),
@@ -297,6 +340,12 @@ export const eventSchemas = {
   busWarning: z.object({ sid: z.string().optional(), element: z.string(), message: z.string(), debug: z.string() }),
   eos: z.object({ sid: z.string().optional() }),
   stats: z.object({ sid: z.string(), at: z.number(), sources: z.array(sourceStatsSchema) }),
+  bridgeSourceAdded: bridgeSourceSchema,
+  bridgeSourceRemoved: bridgeSourceSchema,
+  bridgeLocalCandidate: z.object({ endpointId: z.string(), mid: z.string(), mlineIndex: z.number(), candidate: z.string() }),
+  bridgeConnectionStateChanged: z.object({ endpointId: z.string(), state: connectionStateSchema }),
+  /** Receivers asked for a keyframe of this source (PLI/FIR count summed over receivers); forwarded to its sender. */
+  bridgeKeyframeRequested: z.object({ owner: z.string(), name: z.string(), ssrc: z.number(), requests: z.number() }),
 } as const;
 export type EngineEventName = keyof typeof eventSchemas;
 export type EngineEventData<E extends EngineEventName> = z.infer<(typeof eventSchemas)[E]>;

@@ -2,3 +2,16 @@ export { connectBridgePeer, type BridgePeer, type BridgePeerOptions } from './br
 export { toJitsiOffer, fromJitsiAnswer, type PeerSource, type JitsiOfferOptions } from './jitsi-sdp.js';
 export { fakeEngineEntry } from './fake-engine-entry.js';
 export { waitForEvent } from './wait-for.js';
+export {
+  ForwardingBridge,
+  createForwardingBridge,
+  type ForwardingBridgeEvents,
+  type AllocateEndpointOptions,
+} from './forwarding-bridge.js';
+export { joinForwardingBridge, type BridgeParticipant } from './bridge-participant.js';
+export {
+  toJitsiBridgeOffer,
+  toWebrtcbinAnswer,
+  withRemoteSources,
+  type BridgeSourceSdp,
+} from '../engine/bridge-sdp.js';
