@@ -91,8 +91,10 @@ export type TestFocusEvents = {
   selfUnmuted: [room: string, nick: string, media: string];
 };
 
-function unescapeNode(node: string): string {
-  return node.replace(/\\([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+/** The testbed client proxy (mod_stagecast_client_proxy) hex-encodes the requester's full JID as `c<hex>`. */
+function decodeProxyNode(node: string): string {
+  const m = /^c((?:[0-9a-f]{2})+)$/.exec(node);
+  return m?.[1] ? Buffer.from(m[1], 'hex').toString('utf8') : node;
 }
 
 const u32 = () => randomInt(1, 0xffffffff);
@@ -172,7 +174,7 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
   async #onConferenceIq(stanza: Element, payload: Element): Promise<Element | true> {
     const roomJid = payload.attrs.room;
     if (!roomJid) return errorElement('modify', 'bad-request');
-    const requester = unescapeNode((stanza.attrs.from ?? '').split('@')[0] ?? '');
+    const requester = decodeProxyNode((stanza.attrs.from ?? '').split('@')[0] ?? '');
     this.safeEmit('conferenceRequested', roomJid, requester);
     const requesterDomain = requester.split('@')[1]?.split('/')[0];
     let conf = this.#conferences.get(roomJid);

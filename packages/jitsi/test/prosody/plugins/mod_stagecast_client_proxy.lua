@@ -1,10 +1,18 @@
 -- Equivalent of jitsi's mod_client_proxy: clients address jicofo as `focus.<domain>`, jicofo is a client
 -- `focus@auth.<domain>`. Stanzas to the component host are forwarded to the focus' newest full JID with the sender
--- escaped (XEP-0106) into the node of a component JID; the focus' replies to `<escaped>@focus.<domain>` go back.
+-- encoded into the node of a component JID; the focus' replies to `<encoded>@focus.<domain>` go back. The encoding is
+-- hex, not XEP-0106 escaping: nodeprep lower-cases the node, which would corrupt case-sensitive resources.
 local jid = require "util.jid";
 local st = require "util.stanza";
 
 local target = module:get_option_string("target_address");
+
+local function encode(s) return "c" .. (s:gsub(".", function(c) return string.format("%02x", c:byte()); end)); end
+local function decode(node)
+  local hex = node and node:match("^c(%x+)$");
+  if not hex or #hex % 2 == 1 then return nil; end
+  return (hex:gsub("%x%x", function(h) return string.char(tonumber(h, 16)); end));
+end
 local target_node, target_host = jid.split(target);
 
 local function newest_target()
@@ -29,7 +37,7 @@ local function to_focus(event)
     return true;
   end
   local fwd = st.clone(stanza);
-  fwd.attr.from = jid.escape(stanza.attr.from) .. "@" .. module.host;
+  fwd.attr.from = encode(stanza.attr.from) .. "@" .. module.host;
   fwd.attr.to = dest;
   module:send(fwd);
   return true;
@@ -41,10 +49,11 @@ local function from_focus(event)
     event.origin.send(st.error_reply(stanza, "cancel", "not-allowed"));
     return true;
   end
-  local node = jid.split(stanza.attr.to);
+  local original = decode((jid.split(stanza.attr.to)));
+  if not original then return true; end
   local fwd = st.clone(stanza);
   fwd.attr.from = module.host;
-  fwd.attr.to = jid.unescape(node);
+  fwd.attr.to = original;
   module:send(fwd);
   return true;
 end
