@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createParticipant, type JitsiParticipant, type ParticipantOptions } from './client.js';
 import { ConferenceError, ConnectionError } from './errors.js';
+import type { RemoteSource } from './media-port.js';
 import { FakeMediaPort } from './testing/fake-media-port.js';
 import { subscribeToEvents } from './testing/subscribe-to-events.js';
 import { TestBridge } from './testing/test-bridge.js';
@@ -55,7 +56,7 @@ describe('participant against real Prosody + test focus + test bridge', () => {
     expect(focusEvents.count('jingleRejected')).toBe(0);
     await aEvents.waitFor('sessionStarted');
     // b's sources reach a (source-add relayed by focus, in the JSON form a advertised)
-    await aEvents.waitFor('remoteSourcesChanged', { predicate: (s) => s.some((x) => x.owner === b.endpointId && x.media === 'video') });
+    await aEvents.waitFor('remoteSourcesChanged', { predicate: (s) => s.some((x: RemoteSource) => x.owner === b.endpointId && x.media === 'video') });
     await aEvents.waitFor('bridgeChannelOpened');
     await aEvents.waitFor('bridgeMessageReceived', { predicate: (m) => m.colibriClass === 'ServerHello' });
     const conf = focus.conferenceId(r) as string;
@@ -74,10 +75,10 @@ describe('participant against real Prosody + test focus + test bridge', () => {
     const { p: a } = await join(r);
     const ev = subscribeToEvents(a, ['remoteSourcesChanged', 'occupantLeft']);
     const { p: b } = await join(r);
-    await ev.waitFor('remoteSourcesChanged', { predicate: (s) => s.some((x) => x.owner === b.endpointId) });
+    await ev.waitFor('remoteSourcesChanged', { predicate: (s) => s.some((x: RemoteSource) => x.owner === b.endpointId) });
     await b.close();
     await ev.waitFor('occupantLeft', { predicate: (o) => o.nick === b.endpointId });
-    await ev.waitFor('remoteSourcesChanged', { predicate: (s) => !s.some((x) => x.owner === b.endpointId) });
+    await ev.waitFor('remoteSourcesChanged', { predicate: (s) => !s.some((x: RemoteSource) => x.owner === b.endpointId) });
   });
 
   it('rejoins after the XMPP websocket is killed', async () => {
@@ -101,7 +102,7 @@ describe('participant against real Prosody + test focus + test bridge', () => {
     }
   });
 
-  it('times out with focus-timeout when no focus answers', async () => {
+  it('reports an unusable focus address as focus-unavailable', async () => {
     const err = await createParticipant({
       meetingUrl: `${config.origin}/${room()}`,
       overrides: { focus: 'nofocus.meet.stagecast.test' },
@@ -109,6 +110,7 @@ describe('participant against real Prosody + test focus + test bridge', () => {
       timeouts: { focusMs: 3000 },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConferenceError);
-    expect((err as ConferenceError).reason).toBe('focus-timeout');
+    expect((err as ConferenceError).reason).toBe('focus-unavailable');
+    expect((err as ConferenceError).message).toMatch(/jicofo/);
   });
 });

@@ -356,29 +356,33 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     this.#bridge?.close();
     this.#bridge = undefined;
     try {
-      const ch = await BridgeChannel.open({
-        urls,
-        origin: this.deployment.origin,
-        constraints: () => this.#constraints,
-        videoSources: () =>
-          this.#local.filter((s) => s.media === 'video').map((s) => ({ sourceName: s.name, videoType: this.#muted.has('video') ? 'none' : (s.videoType ?? 'camera') })),
-        ...(this.o.ca ? { ca: this.o.ca } : {}),
-        logger: this.#log,
-      });
+      const attach = (ch: BridgeChannel): void => {
+        ch.on('opened', (url) => this.safeEmit('bridgeChannelOpened', url));
+        ch.on('messageReceived', (m) => {
+          if (m.colibriClass === 'VideoSourcesMap') this.jingle.applyBridgeSourceMaps('video', m.mappedSources);
+          else if (m.colibriClass === 'AudioSourcesMap') this.jingle.applyBridgeSourceMaps('audio', m.mappedSources);
+          else if (m.colibriClass === 'DominantSpeakerEndpointChangeEvent') this.safeEmit('dominantSpeakerChanged', m.dominantSpeakerEndpoint);
+          this.safeEmit('bridgeMessageReceived', m);
+        });
+        ch.on('malformedMessageReceived', (err) => this.safeEmit('errorOccurred', err));
+      };
+      const ch = await BridgeChannel.open(
+        {
+          urls,
+          origin: this.deployment.origin,
+          constraints: () => this.#constraints,
+          videoSources: () =>
+            this.#local.filter((s) => s.media === 'video').map((s) => ({ sourceName: s.name, videoType: this.#muted.has('video') ? 'none' : (s.videoType ?? 'camera') })),
+          ...(this.o.ca ? { ca: this.o.ca } : {}),
+          logger: this.#log,
+        },
+        attach,
+      );
       if (this.#state === 'closed') {
         ch.close();
         return;
       }
       this.#bridge = ch;
-      this.safeEmit('bridgeChannelOpened', ch.url);
-      ch.on('opened', (url) => this.safeEmit('bridgeChannelOpened', url));
-      ch.on('messageReceived', (m) => {
-        if (m.colibriClass === 'VideoSourcesMap') this.jingle.applyBridgeSourceMaps('video', m.mappedSources);
-        else if (m.colibriClass === 'AudioSourcesMap') this.jingle.applyBridgeSourceMaps('audio', m.mappedSources);
-        else if (m.colibriClass === 'DominantSpeakerEndpointChangeEvent') this.safeEmit('dominantSpeakerChanged', m.dominantSpeakerEndpoint);
-        this.safeEmit('bridgeMessageReceived', m);
-      });
-      ch.on('malformedMessageReceived', (err) => this.safeEmit('errorOccurred', err));
     } catch (err) {
       this.safeEmit('errorOccurred', err instanceof BridgeChannelError ? err : new BridgeChannelError('no-bridge', String(err)));
     }

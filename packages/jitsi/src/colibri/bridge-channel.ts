@@ -73,8 +73,9 @@ export class BridgeChannel extends TypedEmitter<BridgeChannelEvents> {
   }
 
   /** Opens the channel; resolves on the first open, rejects with a typed error if that fails. */
-  static async open(o: BridgeChannelOptions): Promise<BridgeChannel> {
+  static async open(o: BridgeChannelOptions, attach?: (ch: BridgeChannel) => void): Promise<BridgeChannel> {
     const ch = new BridgeChannel(o);
+    attach?.(ch); // listeners before the socket opens: ServerHello arrives immediately
     await ch.#connect();
     return ch;
   }

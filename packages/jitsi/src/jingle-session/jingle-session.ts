@@ -19,7 +19,6 @@ import { SourceMap, type SourceMapDiff } from '../jingle/source-map.js';
 import type { JingleMessage } from '../jingle/types.js';
 import type { Logger } from '../logger.js';
 import type { IceServer, LocalSourceDescription, LocalSourceRequest, MediaPort, MediaPortEvent, RemoteSource } from '../media-port.js';
-import { NS } from '../xml/namespaces.js';
 
 export type JingleSessionState = 'idle' | 'negotiating' | 'active' | 'ended';
 

@@ -1,5 +1,5 @@
 /** Event recorder for tests: `waitFor(event, predicate, timeout)` instead of sleeps; everything recorded in order. */
-import { TypedEmitter, waitForEvent, type EventMap } from '../events.js';
+import { waitForEvent, type EventMap, type TypedEmitter } from '../events.js';
 
 export interface EventSubscription<E extends EventMap> {
   readonly events: { name: keyof E; args: unknown[] }[];
