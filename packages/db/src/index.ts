@@ -8,3 +8,4 @@ export * from './repositories/conference.repository.js';
 export * from './repositories/room.repository.js';
 export * from './repositories/talk.repository.js';
 export * from './repositories/job-record.repository.js';
+export * from './repositories/public-room.repository.js';

@@ -106,10 +106,17 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
 
       const roomRows = await tx
         .insert(rooms)
-        .values(demoRooms.map((room) => ({ conferenceId: conference.id, slug: room.slug, name: room.name })))
+        .values(
+          demoRooms.map((room) => ({
+            conferenceId: conference.id,
+            slug: room.slug,
+            publicSlug: `${demoConferenceSlug}-${room.slug}`,
+            name: room.name,
+          })),
+        )
         .onConflictDoUpdate({
           target: [rooms.conferenceId, rooms.slug],
-          set: { name: sql`excluded.name`, updatedAt: sql`now()` },
+          set: { name: sql`excluded.name`, publicSlug: sql`excluded.public_slug`, updatedAt: sql`now()` },
         })
         .returning({ id: rooms.id, slug: rooms.slug });
       const roomIdBySlug = new Map(roomRows.map((room) => [room.slug, room.id]));

@@ -1,8 +1,9 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../client.js';
 import { DbError, toDbError } from '../errors.js';
 import { broadcastOutputSchema, jitsiCredentialsSchema } from '../schema/json-types.js';
+import { conferences } from '../schema/conferences.js';
 import { rooms, type Room } from '../schema/rooms.js';
 import { parseInput, slugSchema, uuidSchema } from './validation.js';
 
@@ -11,6 +12,8 @@ const meetingUrlSchema = z.url({ protocol: /^https?$/, message: 'must be an http
 export const createRoomInputSchema = z.object({
   conferenceId: uuidSchema,
   slug: slugSchema,
+  /** Globally unique slug of /watch/<publicSlug>; default `<conference-slug>-<room-slug>`. */
+  publicSlug: slugSchema.optional(),
   name: z.string().trim().min(1).max(200),
   meetingUrl: meetingUrlSchema.nullish(),
   jitsiCredentials: jitsiCredentialsSchema.nullish(),
@@ -26,7 +29,14 @@ export function createRoomRepository(db: Db) {
     async create(input: CreateRoomInput): Promise<Room> {
       const values = parseInput(createRoomInputSchema, input, 'room');
       try {
-        const [row] = await db.insert(rooms).values(values).returning();
+        const publicSlug =
+          values.publicSlug ??
+          // COALESCE: an unknown conference must still fail as a foreign-key violation (invalid-reference), not NOT NULL.
+          sql<string>`COALESCE((SELECT ${conferences.slug} || '-' || ${values.slug} FROM ${conferences} WHERE ${conferences.id} = ${values.conferenceId}), ${values.slug})`;
+        const [row] = await db
+          .insert(rooms)
+          .values({ ...values, publicSlug })
+          .returning();
         if (!row) throw new DbError('unknown', 'insert of room returned no row');
         return row;
       } catch (error: unknown) {

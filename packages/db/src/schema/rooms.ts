@@ -11,6 +11,8 @@ export const rooms = pgTable(
       .notNull()
       .references(() => conferences.id, { onDelete: 'cascade' }),
     slug: text('slug').notNull(),
+    /** Globally unique slug of the public player page (/watch/<public_slug>); default `<conference-slug>-<room-slug>`. */
+    publicSlug: text('public_slug').notNull().unique('rooms_public_slug_unique'),
     name: text('name').notNull(),
     /** Jitsi Meet URL the stage worker joins, e.g. https://meet.example.org/room-a */
     meetingUrl: text('meeting_url'),
