@@ -39,6 +39,8 @@ export interface ParticipantOptions {
   media: MediaPort;
   send?: { audio?: boolean; video?: boolean };
   machineUid?: string;
+  /** Our endpoint id = MUC nickname (8 lowercase hex); random when absent. */
+  endpointId?: string;
   lobby?: { knock?: boolean; timeoutMs?: number };
   receiveVideo?: Omit<ReceiverVideoConstraints, 'colibriClass'>;
   h264?: boolean;
@@ -119,7 +121,7 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     super(log);
     this.#log = log;
     this.deployment = deployment;
-    this.endpointId = newEndpointId();
+    this.endpointId = o.endpointId ?? newEndpointId();
     this.#machineUid = o.machineUid ?? randomBytes(16).toString('hex');
     this.#local = localSourcesFor(this.endpointId, o.send ?? {});
     this.#constraints = o.receiveVideo ?? { lastN: -1, defaultConstraints: { maxHeight: 720 } };
