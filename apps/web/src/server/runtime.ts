@@ -1,4 +1,4 @@
-import { createConferenceRepository, createDb, type DbHandle } from '@stagecast/db';
+import { createConferenceRepository, createDb, createPublicRoomRepository, type DbHandle } from '@stagecast/db';
 import packageJson from '../../package.json' with { type: 'json' };
 import { serverEnv } from '../env.js';
 import type { Context } from './api/trpc.js';
@@ -40,6 +40,7 @@ export function createContext(source: string): Context {
   return {
     log: log.child({ source }),
     conferences: createConferenceRepository(database.db),
+    publicRooms: createPublicRoomRepository(database.db),
     health,
     version,
     now: () => new Date(),

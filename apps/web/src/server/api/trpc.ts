@@ -9,9 +9,10 @@ import type { Logger } from '../lib/logger.js';
 import { toTRPCError } from './errors.js';
 import type { ConferenceContext } from './routers/conference/context.js';
 import type { HealthContext } from './routers/health/context.js';
+import type { WatchContext } from './routers/watch/context.js';
 
 /** Everything a procedure may use. Built per request by `createContext` (server/context.ts) or by tests. */
-export interface Context extends ConferenceContext, HealthContext {
+export interface Context extends ConferenceContext, HealthContext, WatchContext {
   log: Logger;
 }
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { DbError, type ConferenceWithRoomsAndTalks } from '@stagecast/db';
+import { DbError, type ConferenceWithRoomsAndTalks, type PublicRoomView } from '@stagecast/db';
 import { createLogger } from '../../lib/logger.js';
 import type { DatabaseProbe, HealthProbe, MigrationStatus } from '../../health/probe.js';
 import type { Context } from '../trpc.js';
@@ -7,6 +7,8 @@ import type { Context } from '../trpc.js';
 /** In-memory stand-ins for unit tests of procedures: a conference repository over fixed rows and a scripted probe. */
 export interface FakeContextOptions {
   conferences?: ConferenceWithRoomsAndTalks[];
+  /** Rows of the public room repository (watch pages). */
+  publicRooms?: PublicRoomView[];
   now?: Date;
   ping?: DatabaseProbe;
   migrations?: MigrationStatus | null;
@@ -43,6 +45,14 @@ export function createFakeContext(options: FakeContextOptions = {}): Context & {
         fail();
         const row = rows.find((conference) => conference.slug === slug);
         if (!row) throw DbError.notFound('conference', `'${slug}'`);
+        return row;
+      },
+    },
+    publicRooms: {
+      async getByPublicSlug(slug: string) {
+        fail();
+        const row = (options.publicRooms ?? []).find((room) => room.publicSlug === slug);
+        if (!row) throw DbError.notFound('room', `'${slug}'`);
         return row;
       },
     },
