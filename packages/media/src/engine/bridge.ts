@@ -65,8 +65,8 @@ interface Source extends BridgeSource {
   ingress: GObj | null;
   /** Encoding of the sender's stream (from the participant's answer), decides depay/pay and leg caps. */
   encoding: 'OPUS' | 'VP8' | 'H264';
-  /** Keyframe requests received from receivers for this source (sum over legs, read at 1 Hz). */
-  pliForwarded: number;
+  /** PLI + FIR the bridge sent to the sender for this source (1 Hz). */
+  keyframeRequests: number;
 }
 
 interface Leg {
@@ -290,7 +290,7 @@ export class ForwardingBridgeEngine {
       tee.allowNotLinked = true;
       this.pipeline.add(tee);
       tee.syncStateWithParent();
-      const s: Source = { ...d, owner: id, tee, ingress: null, encoding, pliForwarded: 0 };
+      const s: Source = { ...d, owner: id, tee, ingress: null, encoding, keyframeRequests: 0 };
       this.#sources.set(d.ssrc, s);
       added.push(s);
     }
@@ -401,22 +401,23 @@ export class ForwardingBridgeEngine {
     this.#sources.clear();
   }
 
-  /** 1 Hz: per-endpoint connection and per-source forwarding counters (properties only, §4.4). */
+  /**
+   * 1 Hz, properties only (§4.4): keyframe requests forwarded upstream to each source's sender, read in the sender's
+   * session as `sent-pli-count` + `sent-fir-count` of its SSRC (receivers' FIRs are not counted on any source by
+   * rtpsession 1.22, PLIs are; what the bridge sends on is counted either way).
+   */
   tick(): void {
     if (this.#closed) return;
     for (const s of this.#sources.values()) {
-      let pli = 0;
-      for (const ep of this.#endpoints.values()) {
-        const leg = ep.legs.get(s.ssrc);
-        if (!leg) continue;
-        const session = ep.webrtc.getByName('rtpbin')?.emit('get-internal-session', 0);
-        const src = session?.emit('get-source-by-ssrc', s.ssrc);
-        const st = src ? structNumbers(src.stats) : {};
-        pli += (st['recv-pli-count'] ?? 0) + (st['recv-fir-count'] ?? 0);
-      }
-      if (pli > s.pliForwarded) {
-        this.#emit('bridgeKeyframeRequested', { owner: s.owner, name: s.name, ssrc: s.ssrc, requests: pli });
-        s.pliForwarded = pli;
+      if (s.media !== 'video') continue;
+      const owner = this.#endpoints.get(s.owner);
+      const session = owner?.webrtc.getByName('rtpbin')?.emit('get-internal-session', 0);
+      const src = session?.emit('get-source-by-ssrc', s.ssrc);
+      const st = src ? structNumbers(src.stats) : {};
+      const requests = (st['sent-pli-count'] ?? 0) + (st['sent-fir-count'] ?? 0);
+      if (requests > s.keyframeRequests) {
+        s.keyframeRequests = requests;
+        this.#emit('bridgeKeyframeRequested', { owner: s.owner, name: s.name, ssrc: s.ssrc, requests });
       }
     }
   }

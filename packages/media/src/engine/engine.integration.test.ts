@@ -34,12 +34,15 @@ const bobSources = [
   { name: 'bob-a0', media: 'audio' as const, ssrc: 4001, msid: 'bob-audio-0-1 a-1' },
   { name: 'bob-v0', media: 'video' as const, ssrc: 5001, msid: 'bob-video-0-1 v-1', videoType: 'camera' as const },
 ];
-const inbound = (sources: SourceStats[], ssrc: number) => sources.find((s) => s.direction === 'inbound' && s.ssrc === ssrc);
+const inbound = (sources: SourceStats[], ssrc: number) =>
+  sources.find((s) => s.direction === 'inbound' && s.ssrc === ssrc);
 const framesOf = async (e: EngineClient, ssrc: number, atLeast: number) =>
   (await waitForEvent(e, 'stats', (d) => (inbound(d.sources, ssrc)?.framesDecoded ?? 0) >= atLeast, 30_000))[0];
 
 function probe(file: string): { streams: { codec_type: string; width?: number; height?: number }[] } {
-  return JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' }));
+  return JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', file], { encoding: 'utf8' }),
+  );
 }
 
 describe('engine: bridge-like offerer ⇄ participant answerer', () => {
@@ -69,7 +72,11 @@ describe('engine: bridge-like offerer ⇄ participant answerer', () => {
     });
     const pads: { ssrc: number; sink: string }[] = [];
     bob.on('remotePadAdded', (d) => pads.push({ ssrc: d.ssrc, sink: d.sink }));
-    const connected = waitForEvent(bob, 'connectionStateChanged', (d) => d.state === 'connected' || d.state === 'completed');
+    const connected = waitForEvent(
+      bob,
+      'connectionStateChanged',
+      (d) => d.state === 'connected' || d.state === 'completed',
+    );
     const peer = await connectBridgePeer({
       bridge,
       participant: bob,
@@ -82,7 +89,9 @@ describe('engine: bridge-like offerer ⇄ participant answerer', () => {
     // answer: our SSRCs, RTX actually used (FID written by webrtcbin), TWCC + audio-level extmaps kept
     expect(peer.answer.localSources.map((s) => s.ssrc).sort()).toEqual([4001, 5001]);
     expect(peer.answer.localSources.find((s) => s.ssrc === 5001)?.rtxSsrc).toBeGreaterThan(0);
-    expect(peer.answer.sdp).toMatch(/a=extmap:5 http:\/\/www\.ietf\.org\/id\/draft-holmer-rmcat-transport-wide-cc-extensions-01/);
+    expect(peer.answer.sdp).toMatch(
+      /a=extmap:5 http:\/\/www\.ietf\.org\/id\/draft-holmer-rmcat-transport-wide-cc-extensions-01/,
+    );
     expect(peer.answer.sdp).toContain('urn:ietf:params:rtp-hdrext:ssrc-audio-level');
     expect(peer.answer.sdp).toContain('a=setup:active');
     await connected;
@@ -120,11 +129,21 @@ describe('engine: bridge-like offerer ⇄ participant answerer', () => {
     const e = await engine();
     const open = (send: unknown, receive?: unknown) =>
       e
-        .request('session.open', { sid: `s-${Math.random()}`, localSources: [], send: send as never, ...(receive ? { receive: receive as never } : {}) })
+        .request('session.open', {
+          sid: `s-${Math.random()}`,
+          localSources: [],
+          send: send as never,
+          ...(receive ? { receive: receive as never } : {}),
+        })
         .catch((x: unknown) => x);
-    const unknownEl = await open({ source: { kind: 'pipeline', description: 'videotestsrc ! nosuchelement0 name=video' } });
+    const unknownEl = await open({
+      source: { kind: 'pipeline', description: 'videotestsrc ! nosuchelement0 name=video' },
+    });
     expect(unknownEl).toBeInstanceOf(EngineRequestError);
-    expect(unknownEl).toMatchObject({ reason: 'pipeline', details: { reason: 'unknown-element', element: 'nosuchelement0' } });
+    expect(unknownEl).toMatchObject({
+      reason: 'pipeline',
+      details: { reason: 'unknown-element', element: 'nosuchelement0' },
+    });
     const unnamed = await open({ source: { kind: 'pipeline', description: 'videotestsrc ! fakesink' } });
     expect(unnamed).toMatchObject({ reason: 'pipeline', details: { reason: 'missing-named-element' } });
     const badTemplate = await open(undefined, { mode: 'template', video: 'videoconvert ! nosuchsink' });

@@ -138,7 +138,8 @@ export function runEngine(): void {
       getSession(p.sid).setSourceActive(p.name, p.active);
       return {};
     },
-    'bridge.allocateEndpoint': (p) => getBridge().allocateEndpoint(p.endpointId, { h264: p.h264, gatherTimeoutMs: p.gatherTimeoutMs }),
+    'bridge.allocateEndpoint': (p) =>
+      getBridge().allocateEndpoint(p.endpointId, { h264: p.h264, gatherTimeoutMs: p.gatherTimeoutMs }),
     'bridge.acceptAnswer': async (p) => {
       await getBridge().acceptAnswer(p.endpointId, p.answerSdp, p.sources);
       return {};
@@ -156,7 +157,11 @@ export function runEngine(): void {
       if (b) await b.close();
       return {};
     },
-    'engine.stats': async () => ({ sessions: [...sessions.keys()], rssBytes: process.memoryUsage().rss, uptimeMs: Date.now() - started }),
+    'engine.stats': async () => ({
+      sessions: [...sessions.keys()],
+      rssBytes: process.memoryUsage().rss,
+      uptimeMs: Date.now() - started,
+    }),
     'engine.shutdown': async (p) => {
       const eos = await shutdown(p.eosTimeoutMs);
       setTimeout(() => {
@@ -196,11 +201,16 @@ export function runEngine(): void {
     } catch (err) {
       let e: RequestFailure;
       if (err instanceof RequestFailure) e = err;
-      else if (err instanceof PipelineError) e = new RequestFailure('pipeline', err.message, { reason: err.reason, ...err.details });
+      else if (err instanceof PipelineError)
+        e = new RequestFailure('pipeline', err.message, { reason: err.reason, ...err.details });
       else if (err instanceof SessionError) e = new RequestFailure(err.code, err.message);
       else if (err instanceof BridgeFailure) e = new RequestFailure(err.code, err.message);
       else e = new RequestFailure('internal', err instanceof Error ? (err.stack ?? err.message) : String(err));
-      write({ id, ok: false, error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+      write({
+        id,
+        ok: false,
+        error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) },
+      });
     }
   }
 
@@ -232,7 +242,12 @@ export function runEngine(): void {
   const heartbeat = setInterval(() => {
     try {
       const cpu = process.cpuUsage();
-      emit('heartbeat', { seq: seq++, rssBytes: process.memoryUsage().rss, cpuUserUs: cpu.user, sessions: sessions.size });
+      emit('heartbeat', {
+        seq: seq++,
+        rssBytes: process.memoryUsage().rss,
+        cpuUserUs: cpu.user,
+        sessions: sessions.size,
+      });
       for (const s of sessions.values()) s.tick();
       bridge?.tick();
     } catch (err) {

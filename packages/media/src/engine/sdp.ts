@@ -65,7 +65,9 @@ export function filterOffer(sdp: string, preferred: VideoCodec): FilteredOffer {
       }
       if (!chosen) throw new OfferError(`video m-line ${m.mid} offers neither VP8 nor H264`);
       const rtx = m.rtp.find(
-        (r) => r.codec.toLowerCase() === 'rtx' && new RegExp(`(^|;)\\s*apt=${chosen.pt}(;|$)`).test(fmtpOf(m, r.payload) ?? ''),
+        (r) =>
+          r.codec.toLowerCase() === 'rtx' &&
+          new RegExp(`(^|;)\\s*apt=${chosen.pt}(;|$)`).test(fmtpOf(m, r.payload) ?? ''),
       );
       keep = rtx ? [chosen.pt, rtx.payload] : [chosen.pt];
       const fmtp = fmtpOf(m, chosen.pt);
@@ -80,7 +82,9 @@ export function filterOffer(sdp: string, preferred: VideoCodec): FilteredOffer {
       continue; // application (SCTP) m-lines are not used
     }
     m.rtp = m.rtp.filter((r) => keep.includes(r.payload));
-    m.fmtp = (m.fmtp ?? []).filter((f) => keep.includes(f.payload)).map((f) => ({ ...f, config: f.config.replace(/;+\s*$/, '') }));
+    m.fmtp = (m.fmtp ?? [])
+      .filter((f) => keep.includes(f.payload))
+      .map((f) => ({ ...f, config: f.config.replace(/;+\s*$/, '') }));
     m.rtcpFb = (m.rtcpFb ?? []).filter((f) => String(f.payload) === '*' || keep.includes(Number(f.payload)));
     m.payloads = keep.join(' ');
     m.ext = (m.ext ?? []).filter((e) => KEEP_EXT.has(e.uri));

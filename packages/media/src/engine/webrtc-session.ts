@@ -6,7 +6,14 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { PipelineError } from '../errors.js';
-import { audioChainDescription, formatOfCaps, rtpCaps, sourceDescription, videoChainDescription, type MediaFormat } from '../builders/send.js';
+import {
+  audioChainDescription,
+  formatOfCaps,
+  rtpCaps,
+  sourceDescription,
+  videoChainDescription,
+  type MediaFormat,
+} from '../builders/send.js';
 import { branchPlan, COUNTER_NAME } from '../builders/receive.js';
 import type {
   EngineEventData,
@@ -20,7 +27,17 @@ import type {
   SourceStats,
   VideoCodec,
 } from '../protocol/messages.js';
-import { GATHERING_COMPLETE, Gst, GstWebRTC, ICE_STATES, gstPromise, parseBin, sessionDescription, structNumbers, type GObj } from './gi.js';
+import {
+  GATHERING_COMPLETE,
+  Gst,
+  GstWebRTC,
+  ICE_STATES,
+  gstPromise,
+  parseBin,
+  sessionDescription,
+  structNumbers,
+  type GObj,
+} from './gi.js';
 import { fidGroups, filterOffer, midsOf, OfferError, URI_AUDIO_LEVEL, URI_TWCC, type FilteredOffer } from './sdp.js';
 
 export type Emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>) => void;
@@ -74,6 +91,15 @@ interface Branch {
 }
 
 const FREEZE_MS = 2000;
+
+/**
+ * Upstream force-key-unit (gst-plugins-base video event layout). rtpsession sends a PLI for all-headers=false and a
+ * FIR for true; PLI is what JVB sends and what the sender can count (recv-pli-count).
+ */
+export function requestKeyframe(pad: GObj): boolean {
+  const s = Gst.Structure.newFromString('GstForceKeyUnit, all-headers=(boolean)false, count=(uint)0');
+  return Boolean(pad.sendEvent(Gst.Event.newCustom(Gst.EventType.CUSTOM_UPSTREAM, s)));
+}
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface SessionOptions {
@@ -141,7 +167,10 @@ export class WebrtcSession {
       const st = ICE_STATES[this.webrtc.iceConnectionState as number] ?? 'new';
       if (st === this.#iceState) return;
       this.#iceState = st;
-      this.#emit('connectionStateChanged', { sid: this.sid, state: st as EngineEventData<'connectionStateChanged'>['state'] });
+      this.#emit('connectionStateChanged', {
+        sid: this.sid,
+        state: st as EngineEventData<'connectionStateChanged'>['state'],
+      });
     });
     // RTX (§5): do-nack on every transceiver, including those created by set-remote-description.
     this.#connect(this.webrtc, 'on-new-transceiver', (tr: GObj) => {
@@ -180,7 +209,13 @@ export class WebrtcSession {
         const t = receive[media];
         if (!t) continue;
         const vars = { participant_id: 'p', nick: 'n', source_name: 's', media_type: media };
-        const plan = branchPlan({ media, encodingName: media === 'video' ? 'VP8' : 'OPUS', spec: receive, vars, discard: false });
+        const plan = branchPlan({
+          media,
+          encodingName: media === 'video' ? 'VP8' : 'OPUS',
+          spec: receive,
+          vars,
+          discard: false,
+        });
         parseBin(plan.description, `receive template (${media})`);
       }
     }
@@ -198,13 +233,19 @@ export class WebrtcSession {
 
   // ---------------- answerer ----------------
 
-  async applyRemoteOffer(sdp: string, remoteSources: RemoteSource[]): Promise<{ sdp: string; localSources: LocalSourceDescription[] }> {
+  async applyRemoteOffer(
+    sdp: string,
+    remoteSources: RemoteSource[],
+  ): Promise<{ sdp: string; localSources: LocalSourceDescription[] }> {
     this.#assertOpen();
     let filtered: FilteredOffer;
     try {
       filtered = filterOffer(sdp, this.#o.send?.videoCodec ?? 'vp8');
     } catch (err) {
-      throw new SessionError('negotiation', err instanceof OfferError ? err.message : `unparseable offer: ${String(err)}`);
+      throw new SessionError(
+        'negotiation',
+        err instanceof OfferError ? err.message : `unparseable offer: ${String(err)}`,
+      );
     }
     this.#remote.clear();
     for (const r of remoteSources) this.#remote.set(r.ssrc, r);
@@ -217,11 +258,11 @@ export class WebrtcSession {
       this.#precreated = true;
       this.#precreateRecvTransceivers(filtered);
     }
-    await gstPromise((p) => this.webrtc.emit('set-remote-description', sessionDescription('offer', filtered.sdp), p)).catch(
-      (err: unknown) => {
-        throw new SessionError('negotiation', `set-remote-description failed: ${String(err)}`);
-      },
-    );
+    await gstPromise((p) =>
+      this.webrtc.emit('set-remote-description', sessionDescription('offer', filtered.sdp), p),
+    ).catch((err: unknown) => {
+      throw new SessionError('negotiation', `set-remote-description failed: ${String(err)}`);
+    });
     this.#flushCandidates();
     const reply = await gstPromise((p) => this.webrtc.emit('create-answer', Gst.Structure.newEmpty('opts'), p));
     if (!reply) throw new SessionError('negotiation', 'create-answer returned no answer');
@@ -243,7 +284,10 @@ export class WebrtcSession {
     const localSources = this.#legs.map((l): LocalSourceDescription => {
       const req = this.#o.localSources.find((s) => s.ssrc === l.ssrc);
       const rtx = fid.get(l.ssrc);
-      return { ...(req ?? { name: l.name, media: l.media, ssrc: l.ssrc, msid: `${l.name} ${l.name}` }), ...(rtx ? { rtxSsrc: rtx } : {}) };
+      return {
+        ...(req ?? { name: l.name, media: l.media, ssrc: l.ssrc, msid: `${l.name} ${l.name}` }),
+        ...(rtx ? { rtxSsrc: rtx } : {}),
+      };
     });
     return { sdp: text, localSources };
   }
@@ -304,7 +348,11 @@ export class WebrtcSession {
         `application/x-rtp,media=${media},encoding-name=${enc},payload=${n.pt},clock-rate=${media === 'audio' ? 48000 : 90000},` +
         `rtcp-fb-nack=(boolean)true,rtcp-fb-nack-pli=(boolean)true,rtcp-fb-transport-cc=(boolean)true` +
         twcc.map(([id, u]) => `,extmap-${id}=(string)${u}`).join('');
-      const tr = this.webrtc.emit('add-transceiver', GstWebRTC.WebRTCRTPTransceiverDirection.RECVONLY, Gst.Caps.fromString(caps));
+      const tr = this.webrtc.emit(
+        'add-transceiver',
+        GstWebRTC.WebRTCRTPTransceiverDirection.RECVONLY,
+        Gst.Caps.fromString(caps),
+      );
       if (tr) tr.doNack = true;
     }
   }
@@ -317,10 +365,17 @@ export class WebrtcSession {
     let videoIndex = 0;
     for (const s of sources) {
       const source =
-        send.source.kind === 'test' && s.media === 'video' && videoIndex++ > 0 ? { ...send.source, pattern: 'ball' } : send.source;
-      const bin = parseBin(sourceDescription(source, { audio: s.media === 'audio', video: s.media === 'video' }), 'offerer source', false);
+        send.source.kind === 'test' && s.media === 'video' && videoIndex++ > 0
+          ? { ...send.source, pattern: 'ball' }
+          : send.source;
+      const bin = parseBin(
+        sourceDescription(source, { audio: s.media === 'audio', video: s.media === 'video' }),
+        'offerer source',
+        false,
+      );
       this.pipeline.add(bin);
-      const extmaps: Record<number, string> = s.media === 'audio' ? { 1: URI_AUDIO_LEVEL, 5: URI_TWCC } : { 5: URI_TWCC };
+      const extmaps: Record<number, string> =
+        s.media === 'audio' ? { 1: URI_AUDIO_LEVEL, 5: URI_TWCC } : { 5: URI_TWCC };
       this.#addLeg(bin, {
         media: s.media,
         ssrc: s.ssrc,
@@ -344,9 +399,11 @@ export class WebrtcSession {
 
   async applyAnswer(sdp: string): Promise<void> {
     this.#assertOpen();
-    await gstPromise((p) => this.webrtc.emit('set-remote-description', sessionDescription('answer', sdp), p)).catch((err: unknown) => {
-      throw new SessionError('negotiation', `set-remote-description(answer) failed: ${String(err)}`);
-    });
+    await gstPromise((p) => this.webrtc.emit('set-remote-description', sessionDescription('answer', sdp), p)).catch(
+      (err: unknown) => {
+        throw new SessionError('negotiation', `set-remote-description(answer) failed: ${String(err)}`);
+      },
+    );
     this.#flushCandidates();
   }
 
@@ -378,7 +435,16 @@ export class WebrtcSession {
 
   #addLeg(
     bin: GObj,
-    p: { media: MediaKind; ssrc: number; name: string; codec: VideoCodec | 'opus'; pt: number; extmaps: Record<number, string>; dynamic: boolean; active: boolean },
+    p: {
+      media: MediaKind;
+      ssrc: number;
+      name: string;
+      codec: VideoCodec | 'opus';
+      pt: number;
+      extmaps: Record<number, string>;
+      dynamic: boolean;
+      active: boolean;
+    },
   ): void {
     const el = bin.getByName(p.media);
     const srcPad = el?.getStaticPad('src');
@@ -394,7 +460,14 @@ export class WebrtcSession {
     const encodingName = p.codec === 'opus' ? 'OPUS' : p.codec === 'vp8' ? 'VP8' : 'H264';
     const tail = Gst.ElementFactory.make('capsfilter', null);
     tail.caps = Gst.Caps.fromString(
-      rtpCaps({ media: p.media, encodingName, pt: p.pt, clockRate: p.media === 'audio' ? 48000 : 90000, ssrc: p.ssrc, extmaps: p.extmaps }),
+      rtpCaps({
+        media: p.media,
+        encodingName,
+        pt: p.pt,
+        clockRate: p.media === 'audio' ? 48000 : 90000,
+        ssrc: p.ssrc,
+        extmaps: p.extmaps,
+      }),
     );
     this.pipeline.add(tail);
     let last = tail;
@@ -409,7 +482,8 @@ export class WebrtcSession {
     }
     const sinkPad = this.webrtc.requestPadSimple('sink_%u');
     const linked = last.getStaticPad('src').link(sinkPad);
-    if (linked !== Gst.PadLinkReturn.OK) throw new SessionError('internal', `cannot link ${p.media} to webrtcbin: ${linked}`);
+    if (linked !== Gst.PadLinkReturn.OK)
+      throw new SessionError('internal', `cannot link ${p.media} to webrtcbin: ${linked}`);
     if (p.media === 'video' && sinkPad.transceiver) sinkPad.transceiver.doNack = true;
     tail.syncStateWithParent();
     valve?.syncStateWithParent();
@@ -438,7 +512,8 @@ export class WebrtcSession {
         if (!caps) return;
         const fmt = formatOfCaps(String(caps.toString()));
         if (leg.chain) {
-          if (fmt !== leg.format) this.#emitError(p.media, `send ${p.media} changed format ${leg.format} → ${fmt}: not supported`);
+          if (fmt !== leg.format)
+            this.#emitError(p.media, `send ${p.media} changed format ${leg.format} → ${fmt}: not supported`);
           return;
         }
         this.#linkChain(leg, fmt);
@@ -450,17 +525,26 @@ export class WebrtcSession {
     const enc = this.#o.send?.encoder;
     const d =
       leg.media === 'video'
-        ? videoChainDescription({ input: fmt, codec: leg.codec as VideoCodec, pt: leg.pt, ssrc: leg.ssrc, ...(enc ? { encoder: enc } : {}) })
+        ? videoChainDescription({
+            input: fmt,
+            codec: leg.codec as VideoCodec,
+            pt: leg.pt,
+            ssrc: leg.ssrc,
+            ...(enc ? { encoder: enc } : {}),
+          })
         : audioChainDescription({ input: fmt, pt: leg.pt, ssrc: leg.ssrc, ...(enc ? { encoder: enc } : {}) });
     const chain = parseBin(d.description, `${leg.media} encoder chain`);
     this.pipeline.add(chain);
     chain.getStaticPad('src').link(leg.tail.getStaticPad('sink'));
     chain.syncStateWithParent();
     const r = leg.srcPad.link(chain.getStaticPad('sink'));
-    if (r !== Gst.PadLinkReturn.OK) this.#emitError(leg.media, `cannot link send ${leg.media} (${fmt}) to its encoder chain: ${r}`);
+    if (r !== Gst.PadLinkReturn.OK)
+      this.#emitError(leg.media, `cannot link send ${leg.media} (${fmt}) to its encoder chain: ${r}`);
     leg.chain = chain;
     leg.format = fmt;
-    console.log(`[${this.sid}] send ${leg.media} ssrc=${leg.ssrc} input=${fmt} ${'passthrough' in d && d.passthrough ? 'passthrough' : 'encode'}`);
+    console.log(
+      `[${this.sid}] send ${leg.media} ssrc=${leg.ssrc} input=${fmt} ${'passthrough' in d && d.passthrough ? 'passthrough' : 'encode'}`,
+    );
   }
 
   async #waitForCaps(timeoutMs: number): Promise<void> {
@@ -469,7 +553,9 @@ export class WebrtcSession {
       if (this.#legs.every((l) => l.sinkPad.getCurrentCaps())) return;
       await wait(30);
     }
-    console.log(`[${this.sid}] send caps not ready after ${timeoutMs} ms; answering without SSRC lines for late sources`);
+    console.log(
+      `[${this.sid}] send caps not ready after ${timeoutMs} ms; answering without SSRC lines for late sources`,
+    );
   }
 
   #onPadAdded(pad: GObj): void {
@@ -543,8 +629,12 @@ export class WebrtcSession {
       branch.teed = { tee, teePad: upstream };
     }
     const r = upstream.link(bin.getStaticPad('sink'));
-    if (r !== Gst.PadLinkReturn.OK) this.#emitError('receive', `cannot link remote pad ${pad.getName()} (ssrc ${ssrc}): ${r}`);
+    if (r !== Gst.PadLinkReturn.OK)
+      this.#emitError('receive', `cannot link remote pad ${pad.getName()} (ssrc ${ssrc}): ${r}`);
     this.#branches.set(ssrc, branch);
+    // A branch joining mid-stream needs a keyframe now, not at the sender's next periodic one: an upstream
+    // GstForceKeyUnit on the webrtcbin pad makes rtpsession send a PLI for this SSRC (what depayloaders do on loss).
+    if (media === 'video' && !discard) requestKeyframe(pad);
     if (branch.counter) {
       const t0 = Date.now();
       const poll = setInterval(() => {
@@ -613,10 +703,20 @@ export class WebrtcSession {
     if (t & Gst.MessageType.ERROR) {
       const [err, debug] = msg.parseError();
       if (this.#closing) return; // branches being torn down report not-linked; not an error of the session
-      this.#emit('busError', { sid: this.sid, element, message: String(err?.message ?? err), debug: String(debug ?? '') });
+      this.#emit('busError', {
+        sid: this.sid,
+        element,
+        message: String(err?.message ?? err),
+        debug: String(debug ?? ''),
+      });
     } else if (t & Gst.MessageType.WARNING) {
       const [err, debug] = msg.parseWarning();
-      this.#emit('busWarning', { sid: this.sid, element, message: String(err?.message ?? err), debug: String(debug ?? '') });
+      this.#emit('busWarning', {
+        sid: this.sid,
+        element,
+        message: String(err?.message ?? err),
+        debug: String(debug ?? ''),
+      });
     } else if (t & Gst.MessageType.ELEMENT) {
       const s = msg.getStructure();
       if (s && s.getName() === 'GstBinForwarded') {
@@ -643,13 +743,16 @@ export class WebrtcSession {
       return src ? structNumbers(src.stats) : {};
     };
     const out: SourceStats[] = [];
+    // rtpsession 1.22 counts a received PLI on our media source (recv-pli-count); a FIR names the media SSRC only in
+    // its FCI and is not counted on any source (rtpsession.c process_feedback) — FIR-triggered keyframes are invisible.
     for (const l of this.#legs) {
       const st = sourceStats(l.ssrc);
       const octets = st['octets-sent'] ?? 0;
       const dt = Math.max(1, now - l.lastAt);
       const pli = st['recv-pli-count'] ?? 0;
       const fir = st['recv-fir-count'] ?? 0;
-      if (pli > l.lastPli || fir > l.lastFir) this.#emit('keyframeRequested', { sid: this.sid, ssrc: l.ssrc, pli, fir });
+      if (pli > l.lastPli || fir > l.lastFir)
+        this.#emit('keyframeRequested', { sid: this.sid, ssrc: l.ssrc, pli, fir });
       out.push({
         ssrc: l.ssrc,
         direction: 'outbound',
@@ -673,7 +776,12 @@ export class WebrtcSession {
           b.lastFrames = frames;
           b.lastFrameChangeAt = now;
           if (b.frozenSince !== null) {
-            this.#emit('freezeEnded', { sid: this.sid, ssrc: b.ssrc, ...(b.name ? { name: b.name } : {}), frozenMs: now - b.frozenSince });
+            this.#emit('freezeEnded', {
+              sid: this.sid,
+              ssrc: b.ssrc,
+              ...(b.name ? { name: b.name } : {}),
+              frozenMs: now - b.frozenSince,
+            });
             b.frozenSince = null;
           }
         } else if (b.frozenSince === null && frames > 0 && now - b.lastFrameChangeAt >= FREEZE_MS) {

@@ -72,7 +72,10 @@ export const sendSourceSchema = z.discriminatedUnion('kind', [
     width: z.number().int().positive().default(640),
     height: z.number().int().positive().default(360),
     framerate: z.number().int().positive().default(30),
-    pattern: z.string().regex(/^[a-z0-9-]+$/).default('smpte'),
+    pattern: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .default('smpte'),
     /** Sine frequency in Hz. */
     frequency: z.number().positive().default(440),
     audio: z.boolean().default(true),
@@ -222,7 +225,11 @@ export const requestSchemas = {
     answerSdp: z.string().min(1),
     sources: z.array(bridgeDeclaredSourceSchema).max(20),
   }),
-  'bridge.addRemoteCandidate': z.object({ endpointId: endpointIdSchema, mlineIndex: z.number().int().nonnegative().default(0), candidate: z.string() }),
+  'bridge.addRemoteCandidate': z.object({
+    endpointId: endpointIdSchema,
+    mlineIndex: z.number().int().nonnegative().default(0),
+    candidate: z.string(),
+  }),
   'bridge.reoffer': z.object({ endpointId: endpointIdSchema }),
   'bridge.removeEndpoint': z.object({ endpointId: endpointIdSchema }),
   'bridge.sources': z.object({}),
@@ -342,9 +349,14 @@ export const eventSchemas = {
   stats: z.object({ sid: z.string(), at: z.number(), sources: z.array(sourceStatsSchema) }),
   bridgeSourceAdded: bridgeSourceSchema,
   bridgeSourceRemoved: bridgeSourceSchema,
-  bridgeLocalCandidate: z.object({ endpointId: z.string(), mid: z.string(), mlineIndex: z.number(), candidate: z.string() }),
+  bridgeLocalCandidate: z.object({
+    endpointId: z.string(),
+    mid: z.string(),
+    mlineIndex: z.number(),
+    candidate: z.string(),
+  }),
   bridgeConnectionStateChanged: z.object({ endpointId: z.string(), state: connectionStateSchema }),
-  /** Receivers asked for a keyframe of this source (PLI/FIR count summed over receivers); forwarded to its sender. */
+  /** Receivers asked for a keyframe of this source; `requests` = PLI + FIR the bridge has sent to its sender so far. */
   bridgeKeyframeRequested: z.object({ owner: z.string(), name: z.string(), ssrc: z.number(), requests: z.number() }),
 } as const;
 export type EngineEventName = keyof typeof eventSchemas;

@@ -12,8 +12,15 @@ const out = new net.Socket({ fd: 4, readable: false, writable: true });
 const input = new net.Socket({ fd: 3, readable: true, writable: false });
 const write = (o: unknown) => out.write(JSON.stringify(o) + '\n');
 let seq = 0;
-const hb = setInterval(() => write({ event: 'heartbeat', data: { seq: seq++, rssBytes: process.memoryUsage().rss, cpuUserUs: 0, sessions: 0 } }), 200);
-write({ event: 'ready', data: { protocolVersion: mode === 'bad-version' ? 999 : 1, pid: process.pid, gstVersion: 'fake' } });
+const hb = setInterval(
+  () =>
+    write({ event: 'heartbeat', data: { seq: seq++, rssBytes: process.memoryUsage().rss, cpuUserUs: 0, sessions: 0 } }),
+  200,
+);
+write({
+  event: 'ready',
+  data: { protocolVersion: mode === 'bad-version' ? 999 : 1, pid: process.pid, gstVersion: 'fake' },
+});
 let buf = '';
 input.setEncoding('utf8');
 input.on('data', (chunk: string) => {
@@ -45,10 +52,17 @@ input.on('data', (chunk: string) => {
         break;
       case 'session.open':
         write({ id: req.id, ok: true, result: {} });
-        write({ event: 'localCandidate', data: { sid: 's1', mid: 'audio', mlineIndex: 0, candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' } });
+        write({
+          event: 'localCandidate',
+          data: { sid: 's1', mid: 'audio', mlineIndex: 0, candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
+        });
         break;
       default:
-        write({ id: req.id, ok: false, error: { code: 'unknown-method', message: `fake engine has no ${req.method}` } });
+        write({
+          id: req.id,
+          ok: false,
+          error: { code: 'unknown-method', message: `fake engine has no ${req.method}` },
+        });
     }
   }
 });

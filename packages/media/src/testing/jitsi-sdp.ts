@@ -56,7 +56,10 @@ export function toJitsiOffer(offerSdp: string, o: JitsiOfferOptions): { sdp: str
       if (rtx) m.ssrcGroups.push({ semantics: 'FID', ssrcs: `${src.ssrc} ${rtx}` });
     }
     const jvb = o.jvb[kind];
-    m.ssrcs.push({ id: jvb, attribute: 'cname', value: 'jvb' }, { id: jvb, attribute: 'msid', value: `mixedmslabel mixedlabel${kind}0` });
+    m.ssrcs.push(
+      { id: jvb, attribute: 'cname', value: 'jvb' },
+      { id: jvb, attribute: 'msid', value: `mixedmslabel mixedlabel${kind}0` },
+    );
     out.push(m);
   }
   void bySsrc;
