@@ -5,7 +5,10 @@ export const roomInputSchema = z.object({
     .string()
     .min(1, 'slug is required')
     .max(64)
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'slug must be lower-case letters, digits and single dashes, e.g. demo-main-hall'),
+    .regex(
+      /^[a-z0-9]+(?:-[a-z0-9]+)*$/,
+      'slug must be lower-case letters, digits and single dashes, e.g. demo-main-hall',
+    ),
 });
 export type RoomInput = z.infer<typeof roomInputSchema>;
 
