@@ -25,6 +25,48 @@ const crops = defaultCrops(W, H);
 const dir = mkdtempSync(join(tmpdir(), 'stagecast-countdown-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** RGB of a crop of one decoded frame (ffmpeg, independent of the renderer). */
+function rgbCrop(file: string, frame: number, c: { x: number; y: number; width: number; height: number }): Buffer {
+  return execFileSync(
+    'ffmpeg',
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-vf',
+      `select='eq(n\\,${frame})',crop=${c.width}:${c.height}:${c.x}:${c.y}`,
+      '-fps_mode',
+      'passthrough',
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+}
+function rgbAt(file: string, frame: number, x: number, y: number): [number, number, number] {
+  // 2×2 at even coordinates: 4:2:0 chroma cannot be cropped to 1 px.
+  const b = rgbCrop(file, frame, { x: x & ~1, y: y & ~1, width: 2, height: 2 });
+  return [b[0]!, b[1]!, b[2]!];
+}
+const isNear = (a: number[], b: number[], tol = 40) => a.every((v, i) => Math.abs(v - b[i]!) <= tol);
+function countNear(
+  file: string,
+  frame: number,
+  c: { x: number; y: number; width: number; height: number },
+  rgb: number[],
+): number {
+  const b = rgbCrop(file, frame, c);
+  let n = 0;
+  for (let i = 0; i + 2 < b.length; i += 3) if (isNear([b[i]!, b[i + 1]!, b[i + 2]!], rgb)) n++;
+  return n;
+}
+
 /** Wall clock HH:MM:SS in UTC as seconds of the day (the clock overlay's expected value, own arithmetic). */
 const utcSecondOfDay = (sec: bigint) => Number(sec % 86_400n);
 
@@ -194,6 +236,58 @@ describe('countdown source (GStreamer 1.22, OCR read-back)', () => {
     expect(onsets[0]!.ms).toBeGreaterThan(100);
     expect(onsets[0]!.ms).toBeLessThan(140); // durationMs 120
     expect(onsets[2]!.ms).toBeGreaterThan(580); // finalDurationMs 600
+  }, 240_000);
+
+  it('draws the logo with its aspect ratio and applies setStyle colours at run time', async () => {
+    const logo = join(dir, 'logo.png');
+    execFileSync('gst-launch-1.0', [
+      '-q',
+      'videotestsrc',
+      'num-buffers=1',
+      'pattern=red',
+      '!',
+      'video/x-raw,width=64,height=32',
+      '!',
+      'pngenc',
+      '!',
+      'filesink',
+      `location=${logo}`,
+    ]);
+    const file = join(dir, 'style.mkv');
+    const r = await renderCountdown({
+      out: file,
+      encode: 'x264',
+      durationMs: 4000,
+      target: { startsAt: Date.now() + 3_600_000, title: 'Style' },
+      style: { width: W, height: H, logo: { path: logo, position: 'top-left', heightPct: 12 } },
+      changes: [
+        {
+          afterMs: 1500,
+          style: {
+            width: W,
+            height: H,
+            logo: { path: logo, position: 'top-left', heightPct: 12 },
+            accentColor: '#00FF00',
+            background: '#000080',
+          },
+        },
+      ],
+    });
+    expect(r.stats.flushes).toBe(1);
+    const pts = probeFramePtsNs(file);
+    // margin 3 % of 720 = 22 px; logo 12 % = 86 px tall → 172 px wide (2:1 kept)
+    const px = (frame: number, x: number, y: number) => rgbAt(file, frame, x, y);
+    const first = 5;
+    const last = pts.length - 1;
+    expect(isNear(px(first, 22 + 160, 22 + 43), [255, 0, 0])).toBe(true); // inside the logo, near its right edge
+    expect(isNear(px(first, 22 + 190, 22 + 43), [0x10, 0x18, 0x20])).toBe(true); // just right of it: background
+    expect(isNear(px(last, 22 + 160, 22 + 43), [255, 0, 0])).toBe(true);
+    expect(isNear(px(first, 640, 700), [0x10, 0x18, 0x20])).toBe(true);
+    expect(isNear(px(last, 640, 700), [0, 0, 0x80])).toBe(true);
+    const digits = crops.countdown;
+    expect(countNear(file, first, digits, [0xff, 0xd1, 0x66])).toBeGreaterThan(2000);
+    expect(countNear(file, last, digits, [0, 0xff, 0])).toBeGreaterThan(2000);
+    expect(countNear(file, last, digits, [0xff, 0xd1, 0x66])).toBe(0);
   }, 240_000);
 
   it('refuses a pipeline clock that is not REALTIME, and a bad style, with messages that say what to do', async () => {

@@ -126,7 +126,8 @@ export function countdownBinDescription(style: CountdownStyle): string {
       `textoverlay name=clock ${common} halignment=${clockRight ? 'right' : 'left'} valignment=top ` +
       `xpad=${margin} ypad=${margin} ! `;
   }
-  chain += 'identity name=video_out silent=true';
+  // Ends in elements named video/audio: the engine's send-pipeline convention (`! queue name=video`).
+  chain += 'queue name=video max-size-buffers=2 max-size-bytes=0 max-size-time=0';
   parts.push(chain);
   const textCaps = 'caps="text/x-raw,format=(string)pango-markup"';
   parts.push(`appsrc name=main_text is-live=true format=time ${textCaps} ! main.text_sink`);
@@ -135,14 +136,17 @@ export function countdownBinDescription(style: CountdownStyle): string {
     parts.push(
       `audiotestsrc name=beep is-live=true wave=sine freq=${style.beeps.frequencyHz} samplesperbuffer=480 ! ` +
         'audio/x-raw,format=S16LE,rate=48000,channels=1,layout=interleaved ! volume name=beep_volume volume=0 ! ' +
-        'identity name=audio_out silent=true',
+        'queue name=audio max-size-buffers=4 max-size-bytes=0 max-size-time=0',
     );
   }
   return parts.join('\n');
 }
 
 export class CountdownSource extends TypedEmitter<CountdownSourceEvents> {
-  /** The bin: ghost src pads `video` (I420 width×height@fps) and, with beeps, `audio` (S16LE 48 kHz mono). */
+  /**
+   * The bin. Its last elements are named `video` (I420 width×height@fps) and, with beeps, `audio` (S16LE 48 kHz
+   * mono), like a user send pipeline, so the engine's send path can ghost and link them; or call exposePads().
+   */
   readonly bin: any;
   readonly #Gst: any;
   readonly #GstController: any;
@@ -202,11 +206,7 @@ export class CountdownSource extends TypedEmitter<CountdownSourceEvents> {
       throw new CountdownError('gstreamer', `countdown bin could not be built: ${String(err)}`, { cause: err });
     }
     bin.name = opts.name ?? 'countdown';
-    bin.addPad(this.#Gst.GhostPad.new('video', bin.getByName('video_out').getStaticPad('src')));
-    if (this.#style.beeps.enabled) {
-      bin.addPad(this.#Gst.GhostPad.new('audio', bin.getByName('audio_out').getStaticPad('src')));
-      this.#setupBeeps(bin.getByName('beep_volume'));
-    }
+    if (this.#style.beeps.enabled) this.#setupBeeps(bin.getByName('beep_volume'));
     this.bin = bin;
   }
 
@@ -219,6 +219,14 @@ export class CountdownSource extends TypedEmitter<CountdownSourceEvents> {
   get hasAudio(): boolean {
     return this.#style.beeps.enabled;
   }
+  /** Add ghost src pads `video` (and `audio` with beeps) for standalone use. Not with the engine's own ghosting. */
+  exposePads(): void {
+    for (const name of this.hasAudio ? ['video', 'audio'] : ['video']) {
+      if (this.bin.getStaticPad(name)) continue;
+      this.bin.addPad(this.#Gst.GhostPad.new(name, this.bin.getByName(name).getStaticPad('src')));
+    }
+  }
+
   stats(): CountdownSourceStats {
     return { baseTimeNs: this.#base, ...this.#stats };
   }
@@ -293,10 +301,14 @@ export class CountdownSource extends TypedEmitter<CountdownSourceEvents> {
     const parent = this.bin.getParent();
     if (!parent) return;
     try {
-      for (const padName of ['video', 'audio']) {
-        const pad = this.bin.getStaticPad(padName);
-        const peer = pad?.getPeer();
-        if (pad && peer) pad.unlink(peer);
+      const pads: any[] = [];
+      this.bin.foreachSrcPad((_el: any, pad: any) => {
+        pads.push(pad);
+        return true;
+      });
+      for (const pad of pads) {
+        const peer = pad.getPeer();
+        if (peer) pad.unlink(peer);
       }
       this.bin.setState(this.#Gst.State.NULL);
       parent.remove(this.bin);
@@ -318,8 +330,11 @@ export class CountdownSource extends TypedEmitter<CountdownSourceEvents> {
   #tick(): void {
     try {
       if (this.#closed || this.#failed) return;
-      const base: bigint = this.bin.getBaseTime();
-      const clock = this.bin.getClock();
+      // The top-level pipeline owns base time and clock (a bin added later inherits them, but read the source).
+      let top = this.bin;
+      for (let p = top.getParent(); p; p = p.getParent()) top = p;
+      const base: bigint = top.getBaseTime();
+      const clock = top.getClock();
       if (!clock || !base) return; // not PLAYING yet
       if (!this.#clockChecked) {
         const Gst = this.#Gst;

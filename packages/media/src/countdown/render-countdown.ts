@@ -85,6 +85,7 @@ export function runCountdownRender(argv: string[]): void {
     { Gst, GstController },
     { style, target, ...(spec.leadMs !== undefined ? { leadMs: spec.leadMs } : {}) },
   );
+  source.exposePads();
   pipeline.add(source.bin);
   const sink: any = Gst.parseBinFromDescription(sinkDescription(spec, style.fps, source.hasAudio), false);
   sink.addPad(Gst.GhostPad.new('video_sink', sink.getByName('vq').getStaticPad('sink')));
