@@ -70,7 +70,8 @@ export class EngineRequestError extends MediaError {
   }
 }
 
-export type PipelineErrorReason = 'syntax' | 'unknown-element' | 'missing-named-element' | 'link-failed' | 'state-change';
+export type PipelineErrorReason =
+  'syntax' | 'unknown-element' | 'missing-named-element' | 'link-failed' | 'state-change';
 /** A user-supplied gst-launch description (send pipeline, receive template) is unusable. Raised in the engine. */
 export class PipelineError extends MediaError {
   override name = 'PipelineError';

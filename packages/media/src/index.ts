@@ -21,5 +21,11 @@ export {
 } from './errors.js';
 export { type Logger, silentLogger, redact } from './events.js';
 export * from './protocol/messages.js';
-export { sourceDescription, videoChainDescription, audioChainDescription, rtpCaps, formatOfCaps } from './builders/send.js';
+export {
+  sourceDescription,
+  videoChainDescription,
+  audioChainDescription,
+  rtpCaps,
+  formatOfCaps,
+} from './builders/send.js';
 export { branchPlan, fillTemplate, sanitizeTemplateValue, type TemplateVars } from './builders/receive.js';

@@ -38,7 +38,14 @@ describe('audio chain writes ssrc-audio-level', () => {
       if (l !== null) levels.push(l);
     });
     const chain = audioChainDescription({ input: 'raw', pt: 111, ssrc: 1234 }).description;
-    const caps = rtpCaps({ media: 'audio', encodingName: 'OPUS', pt: 111, clockRate: 48000, ssrc: 1234, extmaps: { 1: URI_AUDIO_LEVEL } });
+    const caps = rtpCaps({
+      media: 'audio',
+      encodingName: 'OPUS',
+      pt: 111,
+      clockRate: 48000,
+      ssrc: 1234,
+      extmaps: { 1: URI_AUDIO_LEVEL },
+    });
     const desc = `audiotestsrc is-live=true wave=sine volume=0.3 num-buffers=100 ! ${chain} ! ${caps} ! udpsink host=127.0.0.1 port=${port}`;
     const proc = spawn('gst-launch-1.0', ['-q', ...desc.split(' ')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

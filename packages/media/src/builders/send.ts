@@ -39,8 +39,10 @@ export function sourceDescription(src: SendSourceParsed, want: { audio: boolean;
       const uri = /^[a-z][a-z0-9+.-]*:\/\//i.test(src.location) ? src.location : `file://${src.location}`;
       // A file is not live: clocksync paces it to the pipeline clock so webrtcbin gets real-time media.
       parts.push(`uridecodebin3 uri=${gstQuote(uri)} name=dec`);
-      if (want.video && src.video) parts.push(`dec. ! video/x-raw ! queue ! clocksync ! videoconvert ! queue name=video`);
-      if (want.audio && src.audio) parts.push(`dec. ! audio/x-raw ! queue ! clocksync ! audioconvert ! queue name=audio`);
+      if (want.video && src.video)
+        parts.push(`dec. ! video/x-raw ! queue ! clocksync ! videoconvert ! queue name=video`);
+      if (want.audio && src.audio)
+        parts.push(`dec. ! audio/x-raw ! queue ! clocksync ! audioconvert ! queue name=audio`);
       break;
     }
     case 'srt': {
@@ -87,7 +89,11 @@ export interface VideoChainParams {
 }
 
 /** raw/encoded video → RTP payloader (no capsfilter/tail: the engine links to the negotiated RTP caps). */
-export function videoChainDescription(p: VideoChainParams): { description: string; transcode: boolean; passthrough: boolean } {
+export function videoChainDescription(p: VideoChainParams): {
+  description: string;
+  transcode: boolean;
+  passthrough: boolean;
+} {
   const enc = encoderSettingsSchema.parse(p.encoder ?? {});
   const pay =
     p.codec === 'vp8'
@@ -158,7 +164,13 @@ export function rtpCaps(p: {
   ssrc?: number;
   extmaps: Record<number, string>;
 }): string {
-  const f = [`application/x-rtp`, `media=${p.media}`, `encoding-name=${p.encodingName}`, `payload=${p.pt}`, `clock-rate=${p.clockRate}`];
+  const f = [
+    `application/x-rtp`,
+    `media=${p.media}`,
+    `encoding-name=${p.encodingName}`,
+    `payload=${p.pt}`,
+    `clock-rate=${p.clockRate}`,
+  ];
   if (p.ssrc !== undefined) f.push(`ssrc=(uint)${p.ssrc}`);
   for (const [id, uri] of Object.entries(p.extmaps)) {
     if (uri === URI_AUDIO_LEVEL) f.push(`extmap-${id}=(string)<"",${uri},"vad=on">`);

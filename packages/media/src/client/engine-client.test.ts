@@ -7,7 +7,11 @@ import { waitForEvent } from '../testing/wait-for.js';
 
 const clients: EngineClient[] = [];
 async function fake(mode = 'normal', timings = {}): Promise<EngineClient> {
-  const c = await createEngine({ entry: fakeEngineEntry(), args: [mode], timings: { heartbeatTimeoutMs: 3000, killGraceMs: 2000, ...timings } });
+  const c = await createEngine({
+    entry: fakeEngineEntry(),
+    args: [mode],
+    timings: { heartbeatTimeoutMs: 3000, killGraceMs: 2000, ...timings },
+  });
   clients.push(c);
   return c;
 }
@@ -31,7 +35,9 @@ describe('EngineClient with a fake engine process', () => {
 
   it('maps an engine error response to EngineRequestError', async () => {
     const c = await fake();
-    const err = await c.request('offerer.setSourceActive', { sid: 's', name: 'x', active: true }).catch((e: unknown) => e);
+    const err = await c
+      .request('offerer.setSourceActive', { sid: 's', name: 'x', active: true })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineRequestError);
     expect((err as EngineRequestError).reason).toBe('unknown-method');
   }, 20_000);

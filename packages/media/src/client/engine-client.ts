@@ -142,7 +142,8 @@ export class EngineClient extends TypedEmitter<EngineClientEvents> {
     params: RequestParams<M>,
     opts: { timeoutMs?: number } = {},
   ): Promise<RequestResult<M>> {
-    if (this.#state !== 'running') throw new InvalidStateError(`engine client is ${this.#state}: cannot call ${method}`);
+    if (this.#state !== 'running')
+      throw new InvalidStateError(`engine client is ${this.#state}: cannot call ${method}`);
     return this.#send(method, params, opts.timeoutMs ?? this.#timings.requestTimeoutMs);
   }
 
@@ -168,7 +169,10 @@ export class EngineClient extends TypedEmitter<EngineClientEvents> {
         resolve: (v) => {
           const r = resultSchemas[method].safeParse(v);
           if (r.success) resolve(r.data as RequestResult<M>);
-          else reject(new EngineRequestError('internal', method, `engine returned a malformed result: ${r.error.message}`));
+          else
+            reject(
+              new EngineRequestError('internal', method, `engine returned a malformed result: ${r.error.message}`),
+            );
         },
       });
       this.#out.write(JSON.stringify({ id, method, params: parsed.data }) + '\n');
