@@ -6,7 +6,7 @@
  * setEndpointSources (accept/source-add/remove) → releaseEndpoint (leave/terminate).
  */
 import { randomBytes } from 'node:crypto';
-import type { JingleCandidate, JingleFingerprint } from '../jingle/types.js';
+import type { JingleCandidate, JingleFingerprint, JingleMessage } from '../jingle/types.js';
 import type { RemoteSource } from '../media-port.js';
 
 /** What the bridge puts into the offer's `<transport>` for one endpoint. */
@@ -27,7 +27,8 @@ export interface EndpointTransport {
 
 export interface BridgeMediaBackend {
   allocateEndpoint(params: { conferenceId: string; endpointId: string }): Promise<BridgeEndpointTransport>;
-  setRemoteTransport(params: { conferenceId: string; endpointId: string; transport: EndpointTransport }): Promise<void>;
+  /** `accept` is the whole session-accept (codecs, header extensions) for backends that need more than ICE/DTLS. */
+  setRemoteTransport(params: { conferenceId: string; endpointId: string; transport: EndpointTransport; accept?: JingleMessage }): Promise<void>;
   addRemoteCandidates(params: { conferenceId: string; endpointId: string; candidates: JingleCandidate[] }): Promise<void>;
   /** The endpoint's own (sending) sources; the backend forwards them to every other endpoint of the conference. */
   setEndpointSources(params: { conferenceId: string; endpointId: string; sources: RemoteSource[] }): Promise<void>;

@@ -5,3 +5,4 @@ export { SignalingOnlyBackend, randomBridgeTransport, type BridgeMediaBackend, t
 export { buildOffer, FEATURE } from './offer-builder.js';
 export { subscribeToEvents, type EventSubscription } from './subscribe-to-events.js';
 export { startProsody, signJwt, ConfigJsServer, testbedConfigJs, type ProsodyTestbed } from './testbed.js';
+export type { JingleMessage, JingleCandidate, JingleContent, JinglePayloadType } from '../jingle/types.js';

@@ -449,7 +449,7 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
     }
     s.active = true;
     p.sources = set;
-    await this.#media.setRemoteTransport({ conferenceId: conf.id, endpointId: p.nick, transport: { ufrag: t.ufrag, pwd: t.pwd, fingerprints: t.fingerprints, candidates: t.candidates } });
+    await this.#media.setRemoteTransport({ conferenceId: conf.id, endpointId: p.nick, transport: { ufrag: t.ufrag, pwd: t.pwd, fingerprints: t.fingerprints, candidates: t.candidates }, accept: msg });
     await this.#publishSources(conf, p);
     this.safeEmit('sessionAccepted', conf.roomJid, p.nick, set);
     setImmediate(() => void this.#relay(conf, p, 'source-add', set).catch((err: unknown) => this.#log.error({ err }, 'relay failed')));
