@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createJobs } from './boss.js';
 import { JobsError, PermanentJobError } from './errors.js';
 import type { PayloadOf } from './queues.js';
 import { createTestJobs, type TestJobs } from './testing/index.js';
@@ -41,7 +42,14 @@ function deferred<T>() {
 }
 
 function runStage(roomId: string): PayloadOf<'run-stage'> {
-  return { jobRecordId: randomUUID(), roomId, talkId: null, startsAt: new Date().toISOString(), durationSeconds: 60 };
+  return {
+    jobRecordId: randomUUID(),
+    roomId,
+    talkId: null,
+    role: 'broadcast',
+    startsAt: new Date().toISOString(),
+    durationSeconds: 60,
+  };
 }
 
 describe('createJobs on real Postgres', () => {
@@ -182,5 +190,88 @@ describe('createJobs on real Postgres', () => {
     await Promise.all([t.jobs.stop({ timeoutMs: 10_000 }), t.jobs.stop()]);
     expect(await sawAbort.promise).toBe(true);
     await expect(t.jobs.send('sync-schedule', { conferenceId: randomUUID() })).rejects.toThrow(/stopped/);
+  });
+
+  it('defer() requeues the job as a new one after the delay without using a retry', async () => {
+    const t = await setup('defer');
+    const seen: { jobId: string; attempt: number }[] = [];
+    const done = deferred<void>();
+    await t.jobs.work('run-stage', async (_payload, ctx) => {
+      seen.push({ jobId: ctx.jobId, attempt: ctx.attempt });
+      if (seen.length === 1) ctx.defer(1, 'no capacity for broadcast (640 of 500 millicores free)');
+      done.resolve();
+    });
+    const id = await t.jobs.send('run-stage', runStage(randomUUID()));
+    await done.promise;
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.jobId).toBe(id);
+    expect(seen[1]?.jobId).not.toBe(id);
+    expect(seen[1]?.attempt).toBe(1);
+    const old = await t.jobs.boss.getJobById('run-stage', id!);
+    expect(old?.state).toBe('cancelled');
+    expect(old?.output).toMatchObject({ reassigned: true, reason: expect.stringContaining('no capacity') });
+    await waitForState(t, 'run-stage', seen[1]!.jobId, 'completed');
+  });
+
+  it('reassign() fences the old run: its completion no longer touches the new job', async () => {
+    const t = await setup('reassign');
+    const started = deferred<string>();
+    const release = deferred<void>();
+    await t.jobs.work('sync-schedule', async (_payload, ctx) => {
+      started.resolve(ctx.jobId);
+      await release.promise;
+    });
+    const id = await t.jobs.send('sync-schedule', { conferenceId: randomUUID() });
+    expect(await started.promise).toBe(id);
+    await t.jobs.offWork('sync-schedule');
+    const newId = await t.jobs.reassign('sync-schedule', id!, { reason: 'worker w1 heartbeat stale' });
+    expect(newId).toEqual(expect.any(String));
+    expect(await t.jobs.reassign('sync-schedule', id!, { reason: 'twice' })).toBeNull();
+    release.resolve();
+    const old = await waitForState(t, 'sync-schedule', id!, 'failed');
+    expect(old.output).toMatchObject({ reason: 'worker w1 heartbeat stale' });
+    const copy = await t.jobs.boss.getJobById('sync-schedule', newId!);
+    expect(copy?.state).toBe('created');
+    expect(copy?.data).toEqual((await t.jobs.boss.getJobById('sync-schedule', id!))?.data);
+  });
+
+  it('cancel() cancels queued jobs only', async () => {
+    const t = await setup('cancel');
+    const later = await t.jobs.send('run-stage', runStage(randomUUID()), {
+      startAfter: new Date(Date.now() + 3_600_000),
+    });
+    expect(await t.jobs.cancel('run-stage', [later!])).toBe(1);
+    expect((await t.jobs.boss.getJobById('run-stage', later!))?.state).toBe('cancelled');
+    expect(await t.jobs.cancel('run-stage', [later!])).toBe(0);
+  });
+
+  it('hands a running job over to another worker when stopping, instead of retrying with backoff', async () => {
+    const a = await setup('handover');
+    // A second instance on the same schema: another worker process.
+    const jobsB = await createJobs({
+      connectionString: a.connectionString,
+      schema: a.schema,
+      pollingIntervalSeconds: 0.5,
+    });
+    try {
+      const runningOnA = deferred<void>();
+      await a.jobs.work('run-stage', async (_payload, ctx) => {
+        runningOnA.resolve();
+        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+        throw new Error('aborted: stage stopped before the talk ended');
+      });
+      const id = await a.jobs.send('run-stage', runStage(randomUUID()));
+      await runningOnA.promise;
+      const onB = deferred<string>();
+      await jobsB.work('run-stage', async (_payload, ctx) => onB.resolve(ctx.jobId));
+      await a.jobs.stop({ timeoutMs: 10_000 });
+      const newId = await onB.promise;
+      expect(newId).not.toBe(id);
+      const old = await jobsB.boss.getJobById('run-stage', id!);
+      expect(old?.state).toBe('cancelled');
+      expect(old?.output).toMatchObject({ reason: 'worker stopping: handed over' });
+    } finally {
+      await jobsB.stop({ timeoutMs: 10_000 });
+    }
   });
 });

@@ -3,7 +3,15 @@ import pg from 'pg';
 import type { z } from 'zod';
 import { JobsError, PermanentJobError, isPermanentJobError } from './errors.js';
 import { silentLogger, type Logger } from './logger.js';
-import { isQueueName, queueNames, queues, type PayloadOf, type QueueDefinition, type QueueName } from './queues.js';
+import {
+  isQueueName,
+  queueNames,
+  queues,
+  type PayloadInputOf,
+  type PayloadOf,
+  type QueueDefinition,
+  type QueueName,
+} from './queues.js';
 
 /** Structural executor (pg-boss's `db` option): lets callers enqueue inside their own transaction. */
 export interface SqlExecutor {
@@ -46,19 +54,61 @@ export interface JobContext {
   /** Aborted when the Jobs instance stops; handlers should wind down (engines send EOS). */
   signal: AbortSignal;
   logger: Logger;
+  /**
+   * Refuse this job for now (e.g. no capacity): it goes back to the queue as a new job starting after `delaySeconds`,
+   * for any worker to take; no retry is used up. Throws — call it as `throw ctx.defer(…)` or `return ctx.defer(…)`.
+   */
+  defer(delaySeconds: number, reason: string): never;
+}
+
+/** Thrown by JobContext.defer(); work() requeues the job instead of failing it. */
+export class JobDeferral extends Error {
+  override name = 'JobDeferral';
+  constructor(
+    readonly delaySeconds: number,
+    readonly reason: string,
+  ) {
+    super(`job deferred by ${delaySeconds} s: ${reason}`);
+  }
+}
+
+export interface ReassignOptions {
+  /** Why; stored in the old job's output. */
+  reason: string;
+  /** State of the old job: `failed` (its worker died) or `cancelled` (deferred, handed over). Default failed. */
+  oldState?: 'failed' | 'cancelled';
+  /** When the new job may start; default now. */
+  startAfter?: Date;
+  /** Run inside the caller's transaction. */
+  db?: SqlExecutor;
 }
 
 export type JobHandler<Q extends QueueName> = (payload: PayloadOf<Q>, context: JobContext) => Promise<void>;
 
 export interface WorkOptions {
   pollingIntervalSeconds?: number;
+  /**
+   * When the queue stops (SIGTERM drain) while a handler runs and the handler then fails or is aborted, put the job
+   * back for another worker right away (a new job; the old one is cancelled) instead of a retry with backoff.
+   * Default true.
+   */
+  handoverOnStop?: boolean;
   /** Called after a permanent failure was recorded (e.g. to mark the job record failed). Errors here are logged. */
   onPermanentFailure?: (error: PermanentJobError, context: JobContext, rawPayload: unknown) => Promise<void> | void;
 }
 
 export interface Jobs {
   /** Validates the payload and enqueues it; null when the queue policy dropped it (e.g. a duplicate stop-stage). */
-  send<Q extends QueueName>(queue: Q, payload: PayloadOf<Q>, options?: SendOptions): Promise<string | null>;
+  send<Q extends QueueName>(queue: Q, payload: PayloadInputOf<Q>, options?: SendOptions): Promise<string | null>;
+  /**
+   * Ends an *active* job and enqueues a copy of it as a new job (new id, same payload, singleton key and retry
+   * settings) in one statement. The new id fences the old run: pg-boss's complete()/fail() for the old id become
+   * no-ops, so a worker that lost its lease cannot finish or fail the job another worker now runs. Returns the new id,
+   * or null when the job was not active any more. Used for dead-worker takeover, drain handover and defer.
+   */
+  reassign(queue: QueueName, jobId: string, options: ReassignOptions): Promise<string | null>;
+  /** Cancels queued jobs (planned jobs replaced or dropped by re-planning); returns how many were cancelled. */
+  cancel(queue: QueueName, jobIds: string[], options?: { db?: SqlExecutor }): Promise<number>;
   /** Starts a worker; returns its id. Payloads are parsed with the queue's schema before the handler sees them. */
   work<Q extends QueueName>(queue: Q, handler: JobHandler<Q>, options?: WorkOptions): Promise<string>;
   /** Stops taking jobs of a queue (running handlers finish). */
@@ -206,9 +256,52 @@ export async function createJobs(options: CreateJobsOptions): Promise<Jobs> {
       .executeSql(`UPDATE ${schema}.job SET retry_limit = retry_count WHERE name = $1 AND id = $2`, [queue, jobId]);
   }
 
+  async function reassign(queue: QueueName, jobId: string, reassignOptions: ReassignOptions): Promise<string | null> {
+    const executor: SqlExecutor = reassignOptions.db ?? boss.getDb();
+    const output = { reassigned: true, reason: reassignOptions.reason };
+    // One statement, so no instant exists where the job is neither active nor queued.
+    const { rows } = await executor.executeSql(
+      `WITH old AS (
+         UPDATE ${schema}.job SET state = $3::${schema}.job_state, completed_on = now(), output = $4::jsonb
+         WHERE name = $1 AND id = $2::uuid AND state = 'active'
+         RETURNING *
+       )
+       INSERT INTO ${schema}.job (name, priority, data, state, retry_limit, retry_count, retry_delay, retry_backoff,
+                                  start_after, singleton_key, expire_in, keep_until, dead_letter, policy)
+       SELECT name, priority, data, 'created', retry_limit, retry_count, retry_delay, retry_backoff,
+              COALESCE($5::timestamptz, now()), singleton_key, expire_in,
+              GREATEST(keep_until, COALESCE($5::timestamptz, now()) + interval '1 day'), dead_letter, policy
+       FROM old
+       RETURNING id`,
+      [
+        queue,
+        jobId,
+        reassignOptions.oldState ?? 'failed',
+        JSON.stringify(output),
+        reassignOptions.startAfter?.toISOString() ?? null,
+      ],
+    );
+    const newId = (rows[0] as { id?: string } | undefined)?.id ?? null;
+    logger.info({ queue, jobId, newJobId: newId, reason: reassignOptions.reason }, 'job reassigned');
+    return newId;
+  }
+
   const jobs: Jobs = {
     boss,
     schema,
+    reassign,
+
+    async cancel(queue, jobIds, cancelOptions = {}) {
+      if (jobIds.length === 0) return 0;
+      const executor: SqlExecutor = cancelOptions.db ?? boss.getDb();
+      const { rows } = await executor.executeSql(
+        `WITH c AS (UPDATE ${schema}.job SET state = 'cancelled', completed_on = now()
+                    WHERE name = $1 AND id = ANY($2::uuid[]) AND state < 'active' RETURNING 1)
+         SELECT count(*)::int AS n FROM c`,
+        [queue, jobIds],
+      );
+      return (rows[0] as { n: number } | undefined)?.n ?? 0;
+    },
 
     async send(queue, payload, sendOptions = {}) {
       if (!isQueueName(queue))
@@ -254,6 +347,9 @@ export async function createJobs(options: CreateJobsOptions): Promise<Jobs> {
             attempt: job.retryCount + 1,
             signal: stopController.signal,
             logger: logger.child({ queue, jobId: job.id }),
+            defer(delaySeconds, reason) {
+              throw new JobDeferral(delaySeconds, reason);
+            },
           };
           let release: (() => Promise<void>) | undefined;
           try {
@@ -264,6 +360,27 @@ export async function createJobs(options: CreateJobsOptions): Promise<Jobs> {
             }
             await handler(payload, context);
           } catch (error: unknown) {
+            if (error instanceof JobDeferral) {
+              const startAfter = new Date(Date.now() + Math.max(0, error.delaySeconds) * 1000);
+              const newId = await reassign(queue, job.id, {
+                reason: `deferred: ${error.reason}`,
+                oldState: 'cancelled',
+                startAfter,
+              });
+              context.logger.info(
+                { newJobId: newId, delaySeconds: error.delaySeconds, reason: error.reason },
+                'job deferred',
+              );
+              continue;
+            }
+            if (stopController.signal.aborted && workOptions.handoverOnStop !== false && !isPermanentJobError(error)) {
+              const newId = await reassign(queue, job.id, {
+                reason: 'worker stopping: handed over',
+                oldState: 'cancelled',
+              });
+              context.logger.info({ newJobId: newId, err: errorOutput(error) }, 'job handed over while stopping');
+              continue;
+            }
             if (isPermanentJobError(error)) {
               context.logger.error({ err: errorOutput(error) }, 'job failed permanently; not retrying');
               await disableRetries(queue, job.id);

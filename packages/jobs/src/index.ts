@@ -3,6 +3,8 @@ export {
   type CreateJobsOptions,
   type JobContext,
   type JobHandler,
+  JobDeferral,
+  type ReassignOptions,
   type Jobs,
   type SendOptions,
   type SqlExecutor,
@@ -17,11 +19,18 @@ export {
   queueNamePattern,
   queueNames,
   queues,
+  type PayloadInputOf,
   type PayloadOf,
   type QueueDefinition,
   type QueueName,
   type QueuePolicy,
 } from './queues.js';
-export { runStagePayloadSchema, type RunStagePayload } from './payloads/run-stage.schema.js';
+export {
+  runStagePayloadSchema,
+  stageRoleSchema,
+  type RunStagePayload,
+  type RunStagePayloadInput,
+  type StageRole,
+} from './payloads/run-stage.schema.js';
 export { stopStagePayloadSchema, type StopStagePayload } from './payloads/stop-stage.schema.js';
 export { syncSchedulePayloadSchema, type SyncSchedulePayload } from './payloads/sync-schedule.schema.js';

@@ -37,10 +37,11 @@ describe('queue catalogue', () => {
         jobRecordId: roomId,
         roomId,
         talkId: null,
+        role: 'clock',
         startsAt: '2025-01-01T10:00:00Z',
         durationSeconds: 60,
       }),
-    ).toBe(`room:${roomId}`);
+    ).toBe(`room:${roomId}:clock`);
   });
 });
 
@@ -64,6 +65,14 @@ describe('payload schemas', () => {
       'startsAt',
       'talkId',
     ]);
+  });
+
+  it('defaults the run-stage role to broadcast and rejects unknown roles', () => {
+    const schema = queues['run-stage'].payload;
+    const base = { jobRecordId: roomId, roomId, talkId: null, startsAt: '2025-12-27T10:00:00Z', durationSeconds: 60 };
+    expect(schema.parse(base).role).toBe('broadcast');
+    expect(schema.safeParse({ ...base, role: 'dj' }).success).toBe(false);
+    expect(queues['stop-stage'].singletonKey?.({ roomId, reason: 'operator' })).toBe(`room:${roomId}:all`);
   });
 
   it('limits stop-stage reasons and sync-schedule URLs', () => {

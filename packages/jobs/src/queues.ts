@@ -65,15 +65,16 @@ export const queues = {
   'run-stage': defineQueue({
     name: 'run-stage',
     payload: runStagePayloadSchema,
-    // A room can have many talks planned ahead, but only one stage may run in it at a time.
+    // A room can have many talks planned ahead, but only one job per role may run in it at a time.
     policy: 'standard',
     exclusive: true,
+    // Takeovers after a dead worker and drain handovers are new jobs (see Jobs.reassign), not retries.
     retryLimit: 2,
     retryDelaySeconds: 10,
     retryBackoff: true,
     // Longer than any talk slot; dead workers are detected by our own lease, not by expiry (architecture.md §4).
     expireInSeconds: 6 * 60 * 60,
-    singletonKey: (p) => `room:${p.roomId}`,
+    singletonKey: (p) => `room:${p.roomId}:${p.role}`,
   }),
   'stop-stage': defineQueue({
     name: 'stop-stage',
@@ -84,12 +85,14 @@ export const queues = {
     retryDelaySeconds: 5,
     retryBackoff: false,
     expireInSeconds: 2 * 60,
-    singletonKey: (p) => `room:${p.roomId}`,
+    singletonKey: (p) => `room:${p.roomId}:${p.role ?? 'all'}`,
   }),
 } as const;
 
 export type QueueName = keyof typeof queues;
 export type PayloadOf<Q extends QueueName> = z.infer<(typeof queues)[Q]['payload']>;
+/** What send() accepts: the schema's input (fields with defaults may be left out). */
+export type PayloadInputOf<Q extends QueueName> = z.input<(typeof queues)[Q]['payload']>;
 export const queueNames = Object.keys(queues) as QueueName[];
 
 export function isQueueName(value: string): value is QueueName {
