@@ -387,7 +387,8 @@ export class CountdownSource extends TypedEmitter<CountdownSourceEvents> {
   }
 
   #pushText(name: string, markup: string, pts: bigint, duration: bigint): void {
-    const buf = this.#Gst.Buffer.newWrapped(Buffer.from(markup, 'utf8'));
+    // newMemdup copies into GStreamer-owned memory: nothing pins the JS Buffer (§4.9).
+    const buf = this.#Gst.Buffer.newMemdup(Buffer.from(markup, 'utf8'));
     buf.pts = pts;
     buf.duration = duration;
     const ret = this.bin.getByName(name).emit('push-buffer', buf);
