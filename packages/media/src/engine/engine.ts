@@ -237,6 +237,8 @@ export function runEngine(): void {
   process.on('SIGTERM', () => {
     void shutdown(0).finally(() => process.exit(143));
   });
+  // A terminal Ctrl-C reaches the whole process group: the supervising client decides when we stop (EOS first).
+  process.on('SIGINT', () => {});
 
   // Heartbeat + stats tick; an exception in a timer would exit the process (§4.10), hence the try.
   const heartbeat = setInterval(() => {
