@@ -123,7 +123,8 @@ function transceiverCaps(media: MediaKind, h264: boolean): string {
 function legCaps(s: Source): string {
   const clock = s.media === 'audio' ? 48000 : 90000;
   const fb = s.media === 'video' ? ',rtcp-fb-nack-pli=(boolean)true,rtcp-fb-ccm-fir=(boolean)true' : '';
-  const extra = s.encoding === 'H264' ? ',packetization-mode=(string)1,profile-level-id=(string)42e01f' : '';
+  // No profile-level-id: rtph264pay writes the one of the sender's SPS, a fixed value would not intersect.
+  const extra = s.encoding === 'H264' ? ',packetization-mode=(string)1' : '';
   const params = s.encoding === 'OPUS' ? ',encoding-params=(string)2' : '';
   return (
     `application/x-rtp,media=${s.media},encoding-name=${s.encoding},payload=${PT[s.encoding]},clock-rate=${clock}` +
