@@ -1,53 +1,30 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createParticipant, type JitsiParticipant, type ParticipantOptions } from './client.js';
+import { createParticipant } from './client.js';
 import { ConferenceError, ConnectionError } from './errors.js';
 import type { RemoteSource } from './media-port.js';
 import { FakeMediaPort } from './testing/fake-media-port.js';
 import { subscribeToEvents } from './testing/subscribe-to-events.js';
-import { TestBridge } from './testing/test-bridge.js';
-import { TestFocus } from './testing/test-focus.js';
-import { ConfigJsServer, startProsody, testbedConfigJs, type ProsodyTestbed } from './testing/testbed.js';
+import { startTestbedFixture, type TestbedFixture } from './testing/testbed-fixture.js';
+import { ConfigJsServer } from './testing/testbed.js';
 
-let tb: ProsodyTestbed;
-let bridge: TestBridge;
-let focus: TestFocus;
-let config: ConfigJsServer;
-const open: JitsiParticipant[] = [];
-let roomCounter = 0;
-const room = () => `it-${process.pid}-${Date.now().toString(36)}-${roomCounter++}`;
+// Every wait below is event-driven (no sleeps, no polling deadlines); the generous timeouts only bound a broken run.
+let t: TestbedFixture;
 
 beforeAll(async () => {
-  tb = await startProsody();
-  bridge = await TestBridge.start();
-  focus = await TestFocus.start({ websocketUrl: tb.websocketUrl, domain: tb.domain, focusPassword: tb.focusPassword, bridge, singleParticipantTimeoutMs: 3000, restartMinIntervalMs: 0 });
-  config = await ConfigJsServer.start(testbedConfigJs(tb));
+  t = await startTestbedFixture({ label: 'it', focus: { singleParticipantTimeoutMs: 3000, restartMinIntervalMs: 0 } });
 });
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((p) => p.close()));
-});
-
-afterAll(async () => {
-  await focus?.close();
-  await bridge?.close();
-  await config?.close();
-});
-
-async function join(r: string, extra: Partial<ParticipantOptions> = {}): Promise<{ p: JitsiParticipant; media: FakeMediaPort }> {
-  const media = new FakeMediaPort();
-  const p = await createParticipant({ meetingUrl: `${config.origin}/${r}`, media, displayName: 'Stage', ...extra });
-  open.push(p);
-  return { p, media };
-}
+afterEach(() => t.closeParticipants());
+afterAll(() => t?.close());
 
 describe('participant against real Prosody + test focus + test bridge', () => {
   it('joins, is seen by a second participant, and both sessions are accepted by the strict focus', async () => {
-    const r = room();
-    const focusEvents = subscribeToEvents(focus, ['sessionAccepted', 'jingleRejected', 'sessionInitiated']);
-    const { p: a } = await join(r.toUpperCase());
-    expect(a.roomJid).toBe(`${r}@${tb.muc}`);
+    const r = t.room();
+    const focusEvents = subscribeToEvents(t.focus, ['sessionAccepted', 'jingleRejected', 'sessionInitiated']);
+    const bridgeEvents = subscribeToEvents(t.bridge, ['messageReceived']);
+    const { p: a } = await t.join(r.toUpperCase());
+    expect(a.roomJid).toBe(`${r}@${t.tb.muc}`);
     const aEvents = subscribeToEvents(a, ['occupantJoined', 'sessionStarted', 'remoteSourcesChanged', 'bridgeChannelOpened', 'bridgeMessageReceived']);
-    const { p: b } = await join(r, { displayName: 'Second' });
+    const { p: b } = await t.join(r, { displayName: 'Second' });
     const [occ] = await aEvents.waitFor('occupantJoined', { predicate: (o) => o.nick === b.endpointId });
     expect(occ.displayName).toBe('Second');
     expect(Object.keys(occ.sourceInfo)).toEqual([`${b.endpointId}-a0`, `${b.endpointId}-v0`]);
@@ -59,35 +36,32 @@ describe('participant against real Prosody + test focus + test bridge', () => {
     await aEvents.waitFor('remoteSourcesChanged', { predicate: (s) => s.some((x: RemoteSource) => x.owner === b.endpointId && x.media === 'video') });
     await aEvents.waitFor('bridgeChannelOpened');
     await aEvents.waitFor('bridgeMessageReceived', { predicate: (m) => m.colibriClass === 'ServerHello' });
-    const conf = focus.conferenceId(r) as string;
-    const deadline = Date.now() + 10_000;
-    while (!bridge.received.some((m) => m.endpointId === a.endpointId && m.message['colibriClass'] === 'ReceiverVideoConstraints') && Date.now() < deadline) {
-      await new Promise((res) => setTimeout(res, 50));
-    }
-    const fromA = bridge.received.filter((m) => m.endpointId === a.endpointId && m.conferenceId === conf);
-    expect(fromA.map((m) => m.message['colibriClass'])).toContain('ReceiverVideoConstraints');
-    expect(fromA.map((m) => m.message['colibriClass'])).toContain('SourceVideoTypeMessage');
-    expect(fromA.filter((m) => m.rejected)).toEqual([]);
+    const fromA = (cls: string) => (m: { endpointId: string; message: Record<string, unknown> }) => m.endpointId === a.endpointId && m.message['colibriClass'] === cls;
+    await bridgeEvents.waitFor('messageReceived', { predicate: fromA('ReceiverVideoConstraints') });
+    await bridgeEvents.waitFor('messageReceived', { predicate: fromA('SourceVideoTypeMessage') });
+    expect(t.bridge.received.filter((m) => m.endpointId === a.endpointId && m.rejected)).toEqual([]);
   });
 
   it('drops the other participant’s sources when it leaves', async () => {
-    const r = room();
-    const { p: a } = await join(r);
+    const r = t.room();
+    const { p: a } = await t.join(r);
     const ev = subscribeToEvents(a, ['remoteSourcesChanged', 'occupantLeft']);
-    const { p: b } = await join(r);
+    const { p: b } = await t.join(r);
     await ev.waitFor('remoteSourcesChanged', { predicate: (s) => s.some((x: RemoteSource) => x.owner === b.endpointId) });
-    await b.close();
+    await b.leave('bye');
     await ev.waitFor('occupantLeft', { predicate: (o) => o.nick === b.endpointId });
     await ev.waitFor('remoteSourcesChanged', { predicate: (s) => !s.some((x: RemoteSource) => x.owner === b.endpointId) });
   });
 
   it('rejoins after the XMPP websocket is killed', async () => {
-    const r = room();
-    const { p: a } = await join(r);
-    const ev = subscribeToEvents(a, ['reconnected', 'stateChanged']);
+    const r = t.room();
+    const { p: a } = await t.join(r);
+    const ev = subscribeToEvents(a, ['reconnected', 'stateChanged', 'errorOccurred']);
     a.connection.killTransportForTesting();
-    await ev.waitFor('reconnected', { timeoutMs: 30_000 });
+    await ev.waitFor('stateChanged', { predicate: (_prev, next) => next === 'reconnecting' });
+    await ev.waitFor('reconnected', { timeoutMs: 45_000 });
     expect(a.state).toBe('joined');
+    expect(ev.count('errorOccurred')).toBe(0);
   });
 
   it('raises typed errors for an unreachable host and a broken config.js', async () => {
@@ -104,7 +78,7 @@ describe('participant against real Prosody + test focus + test bridge', () => {
 
   it('reports an unusable focus address as focus-unavailable', async () => {
     const err = await createParticipant({
-      meetingUrl: `${config.origin}/${room()}`,
+      meetingUrl: t.meetingUrl(t.room()),
       overrides: { focus: 'nofocus.meet.stagecast.test' },
       media: new FakeMediaPort(),
       timeouts: { focusMs: 3000 },

@@ -5,9 +5,10 @@
  */
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { xml, type Element } from '@xmpp/xml';
-import { discoInfoQuery } from './caps/caps.js';
+import { discoInfoQuery, participantDiscoInfo, type DiscoInfo } from './caps/caps.js';
 import { BridgeChannel } from './colibri/bridge-channel.js';
 import type { BridgeMessage, ReceiverVideoConstraints } from './colibri/messages.js';
+import { discoverIceServers } from './connection/extdisco.js';
 import { errorElement } from './connection/stanza-error.js';
 import type { ReconnectPolicy } from './connection/reconnect-policy.js';
 import { XmppConnection, type XmppAuth } from './connection/xmpp-connection.js';
@@ -17,7 +18,7 @@ import { delay, TypedEmitter, waitForEvent } from './events.js';
 import { requestConference } from './focus/conference-request.js';
 import { JingleSessionManager } from './jingle-session/jingle-session.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { LocalSourceRequest, MediaKind, MediaPort, RemoteSource } from './media-port.js';
+import type { IceServer, LocalSourceRequest, MediaKind, MediaPort, RemoteSource } from './media-port.js';
 import { MucRoom, type Occupant } from './muc/muc-room.js';
 import type { PresenceModel } from './muc/presence.js';
 import { NS } from './xml/namespaces.js';
@@ -44,6 +45,15 @@ export interface ParticipantOptions {
   lobby?: { knock?: boolean; timeoutMs?: number };
   receiveVideo?: Omit<ReceiverVideoConstraints, 'colibriClass'>;
   h264?: boolean;
+  /**
+   * Advertise `http://jitsi.org/ssrc-rewriting-1` (§10 mode B): remote sources then come as bridge
+   * AudioSourcesMap/VideoSourcesMap onto a fixed SSRC slot pool. Default false (mode A, source-add/-remove).
+   */
+  ssrcRewriting?: boolean;
+  /** Advertise `http://jitsi.org/json-encoded-sources` (default true); false = remote sources in the XML form. */
+  jsonSources?: boolean;
+  /** Query STUN/TURN via extdisco after login and pass them to MediaPort.openSession (default true). */
+  discoverIceServers?: boolean;
   useHttpConferenceRequest?: boolean;
   timeouts?: { connectMs?: number; focusMs?: number; joinMs?: number };
   reconnectPolicy?: ReconnectPolicy;
@@ -60,6 +70,8 @@ export type ParticipantEvents = {
   occupantJoined: [Occupant];
   occupantUpdated: [Occupant];
   occupantLeft: [Occupant];
+  /** Our role or affiliation in the room changed (e.g. the focus made us owner → role `moderator`). */
+  roleChanged: [role: string | undefined, affiliation: string | undefined];
   sessionStarted: [sid: string];
   sessionEnded: [sid: string, reason: { condition: string; text?: string }];
   remoteSourcesChanged: [RemoteSource[]];
@@ -71,6 +83,8 @@ export type ParticipantEvents = {
   mutedByModerator: [media: 'audio' | 'video' | 'desktop', actor?: string];
   reconnected: [];
   restartRequested: [why: string];
+  /** A browser offered P2P; we declined it (§13). */
+  p2pDeclined: [from: string];
   /** Non-fatal problems (no bridge channel, a failed re-offer, …). */
   errorOccurred: [JitsiError];
   closed: [];
@@ -112,6 +126,8 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
   #constraints: Omit<ReceiverVideoConstraints, 'colibriClass'>;
   #closing: Promise<void> | undefined;
   readonly #machineUid: string;
+  readonly #discoInfo: DiscoInfo;
+  #iceServers: IceServer[] = [];
 
   private constructor(
     private readonly o: ParticipantOptions,
@@ -127,9 +143,15 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     this.#constraints = o.receiveVideo ?? { lastN: -1, defaultConstraints: { maxHeight: 720 } };
     const sourceInfo: PresenceModel['sourceInfo'] = {};
     for (const s of this.#local) sourceInfo[s.name] = { muted: false };
+    this.#discoInfo = participantDiscoInfo({
+      ...(o.ssrcRewriting !== undefined ? { ssrcRewriting: o.ssrcRewriting } : {}),
+      ...(o.jsonSources !== undefined ? { jsonSources: o.jsonSources } : {}),
+    });
     this.#presence = {
+      discoInfo: this.#discoInfo,
       sourceInfo,
-      codecList: o.h264 ? ['vp8', 'h264'] : ['vp8', 'h264'],
+      // §4: codecs we decode; both are always decodable by the engine, whichever we send.
+      codecList: ['vp8', 'h264'],
       statsId: o.statsId ?? `stagecast-${this.endpointId.slice(0, 4)}`,
       bot: o.bot ?? true,
     };
@@ -175,6 +197,10 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     const p = new JitsiParticipant(options, deployment, log);
     try {
       await p.connection.connect();
+      if (options.discoverIceServers !== false) {
+        p.#iceServers = await discoverIceServers(p.connection, p.connection.domain, { logger: log });
+        p.jingle.setIceServers(p.#iceServers);
+      }
       await p.#joinConference();
     } catch (err) {
       await p.close();
@@ -199,6 +225,16 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     return this.#local.map((s) => ({ ...s }));
   }
 
+  /** STUN/TURN servers learned through extdisco (empty when the deployment offers none). */
+  get iceServers(): IceServer[] {
+    return this.#iceServers.map((x) => ({ ...x }));
+  }
+
+  /** Our own occupant as the room last described it (role, affiliation). */
+  get self(): Occupant | undefined {
+    return this.#muc?.self;
+  }
+
   get bridgeChannel(): BridgeChannel | undefined {
     return this.#bridge;
   }
@@ -219,7 +255,7 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
 
   #wire(): void {
     const c = this.connection;
-    c.handleIq('get', NS.discoInfo, 'query', (_s, payload) => discoInfoQuery(payload.attrs.node));
+    c.handleIq('get', NS.discoInfo, 'query', (_s, payload) => discoInfoQuery(payload.attrs.node, this.#discoInfo));
     c.handleIq('set', NS.jingle, 'jingle', (s, payload) => this.jingle.handleIq(s, payload));
     for (const media of ['audio', 'video', 'desktop'] as const) {
       c.handleIq('set', `http://jitsi.org/jitmeet/${media}`, 'mute', (s, payload) => this.#onForceMute(s, payload, media));
@@ -228,7 +264,7 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     c.on('disconnected', () => this.#setState('reconnecting'));
     c.on('connected', (_jid, isReconnect) => {
       if (!isReconnect || this.#state === 'closed') return;
-      void this.#joinConference()
+      void this.#joinConference(true)
         .then(() => this.safeEmit('reconnected'))
         .catch((err: unknown) => this.safeEmit('errorOccurred', err as JitsiError));
     });
@@ -248,9 +284,10 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     this.jingle.on('remoteSourcesChanged', (sources) => this.safeEmit('remoteSourcesChanged', sources));
     this.jingle.on('sessionFailed', (err) => this.safeEmit('errorOccurred', err));
     this.jingle.on('restartRequested', (_sid, why) => this.safeEmit('restartRequested', why));
+    this.jingle.on('p2pDeclined', (from) => this.safeEmit('p2pDeclined', from));
   }
 
-  async #joinConference(): Promise<void> {
+  async #joinConference(rejoin = false): Promise<void> {
     this.#setState('connecting');
     const d = this.deployment;
     const token = this.o.auth?.kind === 'jwt' ? this.o.auth.token : undefined;
@@ -271,6 +308,8 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
       if (grant.viaHttp) billingId = this.#machineUid;
     };
     await request();
+    const deadline = Date.now() + (this.o.timeouts?.focusMs ?? 60_000);
+    let hostWaits = 0;
     for (let attempt = 0; ; attempt++) {
       const muc = this.#newMuc(this.roomJid);
       try {
@@ -293,6 +332,20 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
           await this.#knock(lobbyRoom);
           continue;
         }
+        if (err.reason === 'waiting-for-host') {
+          // §15 `<waiting-for-host/>`: no moderator yet; retry with 1 s·2ⁿ (≤ 30 s) until the focus deadline.
+          const wait = Math.min(30_000, 1000 * 2 ** hostWaits++);
+          if (Date.now() + wait > deadline) throw err;
+          this.#setState('waiting-for-host');
+          await delay(wait);
+          await request();
+          continue;
+        }
+        if (err.reason === 'nickname-conflict' && rejoin && Date.now() + 1000 < deadline) {
+          // After a transport loss our previous occupant can linger until the server notices the dead socket.
+          await delay(1000);
+          continue;
+        }
         throw err;
       }
     }
@@ -312,6 +365,10 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     });
     muc.on('messageReceived', (m) => this.safeEmit('messageReceived', { nick: m.nick, body: m.body }));
     muc.on('subjectChanged', (s) => this.safeEmit('subjectChanged', s));
+    muc.on('joined', (self) => this.safeEmit('roleChanged', self.role, self.affiliation));
+    muc.on('selfUpdated', (self, prev) => {
+      if (self.role !== prev.role || self.affiliation !== prev.affiliation) this.safeEmit('roleChanged', self.role, self.affiliation);
+    });
     muc.on('removed', (reason, text) => {
       if (this.#state === 'closed' || this.#state === 'in-lobby') return;
       this.safeEmit('errorOccurred', new ConferenceError(reason === 'kicked' ? 'kicked' : 'room-destroyed', `We were removed from the room (${reason}${text ? `: ${text}` : ''}); rejoin if this was unexpected.`));
@@ -441,10 +498,12 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     await this.#muc?.sendMessage(body);
   }
 
-  /** Room subject; Prosody refuses it unless we are a moderator (an XMPP error comes back as a message). */
+  /** Room subject (XEP-0045 §8.1); only moderators may change it, so we check our role first. */
   async setSubject(subject: string): Promise<void> {
     const role = this.#muc?.self?.role;
-    if (role !== 'moderator') throw new ConferenceError('not-authorized', 'Only a moderator can change the room subject; join as the first participant or with host credentials.');
+    if (role !== 'moderator') {
+      throw new ConferenceError('not-moderator', `Only a moderator can change the room subject (our role is ${role ?? 'none'}); join as the first participant or with host credentials.`);
+    }
     await this.#muc?.setSubject(subject);
   }
 
@@ -457,15 +516,26 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     return this.#bridge?.send({ colibriClass: 'EndpointMessage', to, msgPayload: payload }) ?? false;
   }
 
-  /** Leaves cleanly (§16): media stopped, bridge closed, unavailable presence, stream closed. Idempotent. */
+  /**
+   * Leaves the meeting cleanly (§16): media session closed, bridge channel closed, unavailable presence (with an
+   * optional `<status>` text) confirmed by the room (≤ 5 s), XMPP stream closed. Same as close(); idempotent.
+   */
+  leave(status?: string): Promise<void> {
+    return this.#shutdown(status);
+  }
+
+  /** Leaves (§16) and releases everything. Idempotent; safe in any state. */
   close(): Promise<void> {
+    return this.#shutdown();
+  }
+
+  #shutdown(status?: string): Promise<void> {
     this.#closing ??= (async () => {
-      const wasState = this.#state;
       this.#setState('closed');
       await this.jingle.close().catch(() => {});
       this.#bridge?.close();
       this.#bridge = undefined;
-      if (wasState !== 'connecting' || this.#muc?.isJoined) await this.#muc?.leave().catch(() => {});
+      if (this.#muc?.isJoined) await this.#muc.leave(5000, status).catch(() => false);
       await this.connection.close();
       this.safeEmit('closed');
       this.removeAllListeners();

@@ -50,7 +50,8 @@ export type ConferenceErrorReason =
   | 'displayname-required'
   | 'join-timeout'
   | 'kicked'
-  | 'room-destroyed';
+  | 'room-destroyed'
+  | 'not-moderator';
 
 export class ConferenceError extends JitsiError {
   override name = 'ConferenceError';

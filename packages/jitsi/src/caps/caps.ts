@@ -92,3 +92,22 @@ export function discoInfoQuery(node?: string, info: DiscoInfo = STAGECAST_DISCO_
     ...info.features.map((f) => xml('feature', { var: f })),
   );
 }
+
+/** Optional features a participant may advertise on top of the defaults (docs/jitsi-protocol.md §5, §10). */
+export interface DiscoFeatureOptions {
+  /** `http://jitsi.org/ssrc-rewriting-1`: the bridge maps remote sources onto SSRC slots (mode B). Default false. */
+  ssrcRewriting?: boolean;
+  /** `http://jitsi.org/json-encoded-sources`: remote sources as `<json-message>`. Default true; false = XML form. */
+  jsonSources?: boolean;
+}
+
+export const FEATURE_SSRC_REWRITING = 'http://jitsi.org/ssrc-rewriting-1';
+export const FEATURE_JSON_SOURCES = 'http://jitsi.org/json-encoded-sources';
+
+/** The disco#info of one participant: the defaults adjusted by options (caps `ver` follows automatically). */
+export function participantDiscoInfo(o: DiscoFeatureOptions = {}): DiscoInfo {
+  if (!o.ssrcRewriting && o.jsonSources !== false) return STAGECAST_DISCO_INFO;
+  const features = STAGECAST_DISCO_INFO.features.filter((f) => !(o.jsonSources === false && f === FEATURE_JSON_SOURCES));
+  if (o.ssrcRewriting) features.push(FEATURE_SSRC_REWRITING);
+  return Object.freeze({ identities: STAGECAST_DISCO_INFO.identities, features: Object.freeze(features) });
+}

@@ -27,6 +27,8 @@ export interface XmppConnectionOptions {
   /** XMPP domain to open the stream to (hosts.domain, or hosts.anonymousdomain for guests). */
   domain: string;
   auth: XmppAuth;
+  /** Requested resource for binding (RFC 6120 §7.7); the server may assign another. */
+  resource?: string;
   ca?: string | Buffer;
   connectTimeoutMs?: number;
   pingIntervalMs?: number;
@@ -64,7 +66,7 @@ interface Route {
 const NS_PING = 'urn:xmpp:ping';
 
 export class XmppConnection extends TypedEmitter<XmppConnectionEvents> {
-  readonly #o: Required<Omit<XmppConnectionOptions, 'ca' | 'logger'>> & Pick<XmppConnectionOptions, 'ca'>;
+  readonly #o: Required<Omit<XmppConnectionOptions, 'ca' | 'logger' | 'resource'>> & Pick<XmppConnectionOptions, 'ca' | 'resource'>;
   readonly #log: Logger;
   readonly #routes: Route[] = [];
   #client: Client | undefined;
@@ -85,6 +87,7 @@ export class XmppConnection extends TypedEmitter<XmppConnectionEvents> {
       domain: options.domain,
       auth: options.auth,
       ca: options.ca,
+      resource: options.resource,
       connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
       pingIntervalMs: options.pingIntervalMs ?? 10_000,
       pingTimeoutMs: options.pingTimeoutMs ?? 5_000,
@@ -140,6 +143,7 @@ export class XmppConnection extends TypedEmitter<XmppConnectionEvents> {
     const entity = xmppClient({
       service: o.serviceUrl,
       domain: o.domain,
+      ...(o.resource ? { resource: o.resource } : {}),
       credentials: async (authenticate, mechanisms) => {
         if (o.auth.kind === 'password') {
           const mech = ['SCRAM-SHA-1', 'PLAIN'].find((m) => mechanisms.includes(m));

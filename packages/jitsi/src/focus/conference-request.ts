@@ -13,7 +13,7 @@ import type { Logger } from '../logger.js';
 import { NS } from '../xml/namespaces.js';
 
 export interface ConferenceRequestOptions {
-  connection: XmppConnection;
+  connection: Pick<XmppConnection, 'request'>;
   focus: string;
   roomJid: string;
   machineUid: string;

@@ -34,8 +34,11 @@ export type JingleSessionEvents = {
   sessionFailed: [error: JingleError];
 };
 
+/** What the Jingle session needs of the XMPP connection (a fake in unit tests). */
+export type JingleConnection = Pick<XmppConnection, 'jid' | 'request'>;
+
 export interface JingleSessionOptions {
-  connection: XmppConnection;
+  connection: JingleConnection;
   media: MediaPort;
   endpointId: string;
   localSources: LocalSourceRequest[];
@@ -69,15 +72,22 @@ export class JingleSessionManager extends TypedEmitter<JingleSessionEvents> {
   readonly #unsubscribe: () => void;
   readonly #log: Logger;
   #closed = false;
+  #iceServers: IceServer[];
 
   constructor(private readonly o: JingleSessionOptions) {
     super(o.logger);
     this.#log = o.logger.child({ module: 'jingle' });
+    this.#iceServers = o.iceServers ?? [];
     this.#unsubscribe = o.media.subscribe((e) => this.#onMediaEvent(e));
   }
 
   get state(): JingleSessionState {
     return this.#state;
+  }
+
+  /** STUN/TURN servers from extdisco (§2); used for sessions opened after the call. */
+  setIceServers(servers: IceServer[]): void {
+    this.#iceServers = servers.map((x) => ({ ...x }));
   }
 
   get sid(): string | undefined {
@@ -168,7 +178,7 @@ export class JingleSessionManager extends TypedEmitter<JingleSessionEvents> {
     const s: Session = { sid: offer.sid, offer, peer: from, map, mids: [], version: 1, accepted: false, local: [], pendingCandidates: [] };
     this.#session = s;
     this.#setState('negotiating');
-    await this.o.media.openSession({ sid: s.sid, localSources: this.o.localSources, iceServers: this.o.iceServers ?? [] });
+    await this.o.media.openSession({ sid: s.sid, localSources: this.o.localSources, iceServers: this.#iceServers });
     const sdp = jingleToSdp(offer, { sources: map.toSourceSet(), sessionVersion: s.version, h264: this.o.h264 ?? false });
     s.mids = sdp.mids;
     const answer = await this.o.media.applyRemoteOffer({ sid: s.sid, sdp: sdp.sdp, remoteSources: sdp.remoteSources });

@@ -12,12 +12,13 @@ let focus: TestFocus;
 let config: ConfigJsServer;
 const open: JitsiParticipant[] = [];
 let n = 0;
-const room = () => `acc-${process.pid}-${Date.now().toString(36)}-${n++}`;
+const prefix = `acc-${process.pid}-${Date.now().toString(36)}-`;
+const room = () => `${prefix}${n++}`;
 
 beforeAll(async () => {
   tb = await startProsody();
   bridge = await TestBridge.start();
-  focus = await TestFocus.start({ websocketUrl: tb.websocketUrl, domain: tb.domain, focusPassword: tb.focusPassword, bridge });
+  focus = await TestFocus.start({ websocketUrl: tb.websocketUrl, domain: tb.domain, focusPassword: tb.focusPassword, bridge, roomPrefix: prefix });
   config = await ConfigJsServer.start(testbedConfigJs(tb));
 });
 afterEach(async () => {

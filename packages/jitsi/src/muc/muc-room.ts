@@ -33,11 +33,16 @@ export type MucRoomEvents = {
   occupantLeft: [Occupant];
   messageReceived: [{ from: string; nick: string; body: string; stamp?: string }];
   subjectChanged: [subject: string];
+  /** Our own presence changed after the join (role or affiliation granted by a moderator or the focus). */
+  selfUpdated: [self: Occupant, previous: Occupant];
   /** An invite to this room arrived (lobby approval). */
   invited: [from: string];
   /** We were removed: 307 kicked, room destroyed, … */
   removed: [reason: 'kicked' | 'room-destroyed' | 'other', text?: string];
 };
+
+/** What MucRoom needs of the XMPP connection (a fake in unit tests). */
+export type MucConnection = Pick<XmppConnection, 'send' | 'on'>;
 
 export class MucRoom extends TypedEmitter<MucRoomEvents> {
   readonly occupants = new Map<string, Occupant>();
@@ -45,7 +50,7 @@ export class MucRoom extends TypedEmitter<MucRoomEvents> {
   #self: Occupant | undefined;
 
   constructor(
-    private readonly connection: XmppConnection,
+    private readonly connection: MucConnection,
     readonly roomJid: string,
     readonly nick: string,
     private readonly log: Logger,
@@ -142,10 +147,13 @@ export class MucRoom extends TypedEmitter<MucRoomEvents> {
     const dn = s.getChildText('nick', 'http://jabber.org/protocol/nick');
     if (dn) occupant.displayName = dn;
     if (isSelf) {
+      const previous = this.#self;
       this.#self = occupant;
       if (!this.#joined) {
         this.#joined = true;
         this.safeEmit('joined', occupant);
+      } else if (previous) {
+        this.safeEmit('selfUpdated', occupant, previous);
       }
       return;
     }
@@ -183,29 +191,38 @@ export class MucRoom extends TypedEmitter<MucRoomEvents> {
     await this.connection.send(xml('message', { to: this.roomJid, type: 'groupchat' }, xml('subject', {}, subject)));
   }
 
-  /** §16: unavailable presence, wait ≤ timeout for our own unavailable. */
-  async leave(timeoutMs = 5000): Promise<void> {
-    if (!this.#joined) return;
-    const done = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
+  /**
+   * §16: unavailable presence (optional `<status>`), wait ≤ timeout for our own unavailable. Resolves true when the
+   * room confirmed it, false on timeout or when the connection was already gone.
+   */
+  async leave(timeoutMs = 5000, status?: string): Promise<boolean> {
+    if (!this.#joined) return false;
+    let off = (): void => {};
+    let timer: NodeJS.Timeout | undefined;
+    const done = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
         off();
-        resolve();
+        resolve(false);
       }, timeoutMs);
-      const off = this.connection.on('stanzaReceived', (s) => {
+      off = this.connection.on('stanzaReceived', (s) => {
         if (s.name === 'presence' && s.attrs.type === 'unavailable' && s.attrs.from === this.occupantJid) {
           clearTimeout(timer);
           off();
-          resolve();
+          resolve(true);
         }
       });
     });
+    let confirmed = false;
     try {
-      await this.connection.send(xml('presence', { to: this.occupantJid, type: 'unavailable' }));
-      await done;
+      await this.connection.send(xml('presence', { to: this.occupantJid, type: 'unavailable' }, status ? xml('status', {}, status) : null));
+      confirmed = await done;
     } catch {
       /* connection gone: nothing to leave */
+      clearTimeout(timer);
+      off();
     }
     this.#joined = false;
+    return confirmed;
   }
 }
 
@@ -217,7 +234,14 @@ export function joinError(err: StanzaError): ConferenceError {
     case 'not-authorized':
       return new ConferenceError('password-required', 'The room is locked with a password; pass the room password (--password).', cause);
     case 'registration-required': {
-      const lobby = err.stanza.getChild('error')?.getChildText('lobbyroom', NS_JITMEET) ?? err.stanza.getChildText('lobbyroom', NS_JITMEET);
+      const error = err.stanza.getChild('error');
+      const lobby = error?.getChildText('lobbyroom', NS_JITMEET) ?? err.stanza.getChildText('lobbyroom', NS_JITMEET);
+      if (error?.getChild('waiting-for-host', NS_JITMEET) ?? err.stanza.getChild('waiting-for-host', NS_JITMEET)) {
+        // jitsi mod_muc_wait_for_host: guests may not enter before a moderator; wait and retry (§15).
+        const w = new ConferenceError('waiting-for-host', 'The meeting has not been started by a host yet; wait, or join with host credentials (secure domain or a moderator JWT).', cause);
+        if (lobby) (w as ConferenceError & { lobbyRoom?: string }).lobbyRoom = lobby;
+        return w;
+      }
       const e = new ConferenceError(
         'room-locked',
         lobby ? 'The room has a lobby; knock and wait for a moderator to admit you (lobby option).' : 'The room is members-only; ask a moderator to invite you.',

@@ -3,7 +3,7 @@
  * change; `<x xmlns="http://jabber.org/protocol/muc">` (with password / billingid) only in the first presence.
  */
 import { xml, type Element } from '@xmpp/xml';
-import { capsElement } from '../caps/caps.js';
+import { capsElement, type DiscoInfo } from '../caps/caps.js';
 
 export interface PresenceModel {
   nick?: string;
@@ -14,6 +14,8 @@ export interface PresenceModel {
   avatarUrl?: string;
   email?: string;
   bot: boolean;
+  /** What `<c ver>` is computed from; the same object answers disco#info. Default: STAGECAST_DISCO_INFO. */
+  discoInfo?: DiscoInfo;
 }
 
 export function buildPresence(to: string, model: PresenceModel, initial?: { password?: string; billingId?: string }): Element {
@@ -25,7 +27,7 @@ export function buildPresence(to: string, model: PresenceModel, initial?: { pass
           initial.password ? xml('password', {}, initial.password) : null,
           initial.billingId ? xml('billingid', {}, initial.billingId) : null)
       : null,
-    capsElement(),
+    capsElement(model.discoInfo),
     model.nick ? xml('nick', { xmlns: 'http://jabber.org/protocol/nick' }, model.nick) : null,
     xml('SourceInfo', {}, JSON.stringify(model.sourceInfo)),
     xml('jitsi_participant_codecList', {}, model.codecList.join(',')),

@@ -25,6 +25,7 @@ export interface FakeMediaPortOptions {
 
 interface FakeSession {
   sid: string;
+  iceServers: OpenSessionParams['iceServers'];
   localSources: LocalSourceDescription[];
   offers: RemoteDescriptionParams[];
   candidates: RemoteCandidateParams[];
@@ -36,6 +37,8 @@ interface FakeSession {
 export class FakeMediaPort implements MediaPort {
   readonly sessions = new Map<string, FakeSession>();
   readonly closedSessions: string[] = [];
+  /** Every openSession call in order (sessions are deleted on close; this keeps the history). */
+  readonly openedSessions: OpenSessionParams[] = [];
   readonly #listeners = new Set<(e: MediaPortEvent) => void>();
   readonly #options: FakeMediaPortOptions;
 
@@ -44,8 +47,10 @@ export class FakeMediaPort implements MediaPort {
   }
 
   async openSession(params: OpenSessionParams): Promise<void> {
+    this.openedSessions.push({ ...params, iceServers: params.iceServers.map((x) => ({ ...x })) });
     this.sessions.set(params.sid, {
       sid: params.sid,
+      iceServers: params.iceServers.map((x) => ({ ...x })),
       localSources: params.localSources.map((s: LocalSourceRequest) =>
         s.media === 'video' ? { ...s, rtxSsrc: randomInt(1, 0xffffffff) } : { ...s },
       ),

@@ -50,7 +50,21 @@ export interface TestFocusOptions {
   restartMinIntervalMs?: number;
   /** Make the first participant an owner (jicofo auto-owner). */
   autoOwner?: boolean;
+  /**
+   * Claim the rooms whose name starts with this prefix (lower case). Several test processes can share one testbed
+   * Prosody: the testbed's focus proxy sends a conference request to the focus claiming the room, else to the newest
+   * focus without a claim (test/prosody/plugins/mod_stagecast_client_proxy.lua). Tests should always set it.
+   */
+  roomPrefix?: string;
   logger?: Logger;
+}
+
+/** Per-room deviations from jicofo's defaults, to exercise the client's handling of older or unusual deployments. */
+export interface RoomBehaviour {
+  /** Offer without `<web-socket>` (JVB with colibri WebSockets disabled, jbg/gst-meet#109). */
+  omitWebSockets?: boolean;
+  /** Always signal remote sources in the XML form, as jicofo did before json-encoded-sources (2021-08). */
+  forceXmlSources?: boolean;
 }
 
 export interface FocusParticipant {
@@ -88,6 +102,8 @@ export type TestFocusEvents = {
   jingleRejected: [room: string, nick: string, action: string, reason: string];
   sessionTerminated: [room: string, nick: string, reason: string, restart: boolean];
   transportInfoReceived: [room: string, nick: string, candidates: number];
+  /** A source-add/-remove was sent to `to` (form = how the sources were encoded). */
+  sourcesRelayed: [room: string, to: string, action: 'source-add' | 'source-remove', form: 'xml' | 'json'];
   selfUnmuted: [room: string, nick: string, media: string];
 };
 
@@ -100,11 +116,12 @@ function decodeProxyNode(node: string): string {
 const u32 = () => randomInt(1, 0xffffffff);
 
 export class TestFocus extends TypedEmitter<TestFocusEvents> {
-  readonly #o: Required<Omit<TestFocusOptions, 'authenticatedDomain' | 'logger' | 'media'>> & Pick<TestFocusOptions, 'authenticatedDomain'>;
+  readonly #o: Required<Omit<TestFocusOptions, 'authenticatedDomain' | 'logger' | 'media' | 'roomPrefix'>> & Pick<TestFocusOptions, 'authenticatedDomain'>;
   readonly #log: Logger;
   readonly #media: BridgeMediaBackend;
   readonly #conn: XmppConnection;
   readonly #conferences = new Map<string, Conference>();
+  readonly #behaviour = new Map<string, RoomBehaviour>();
   #closed: Promise<void> | undefined;
 
   private constructor(options: TestFocusOptions) {
@@ -133,6 +150,9 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
       serviceUrl: options.websocketUrl,
       domain: this.#o.focusDomain,
       auth: { kind: 'password', username: 'focus', password: options.focusPassword },
+      ...(options.roomPrefix
+        ? { resource: `rooms-${Buffer.from(options.roomPrefix.toLowerCase()).toString('hex')}-${randomBytes(4).toString('hex')}` }
+        : {}),
       logger: log,
     });
     this.#conn.handleIq('set', NS.focus, 'conference', (stanza, payload) => this.#onConferenceIq(stanza, payload));
@@ -159,6 +179,11 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
 
   roomJid(room: string): string {
     return `${room.toLowerCase()}@${this.#o.muc}`;
+  }
+
+  /** Sets how this focus treats a room (applies to offers and source relays sent after the call). */
+  setRoomBehaviour(room: string, behaviour: RoomBehaviour): void {
+    this.#behaviour.set(this.roomJid(room), { ...behaviour });
   }
 
   participants(room: string): FocusParticipant[] {
@@ -309,13 +334,18 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
     const sid = randomBytes(6).toString('hex');
     const bridgeSessionId = randomBytes(8).toString('hex');
     const rewriting = this.#o.ssrcRewriting && p.features.has(FEATURE.rewriting);
-    p.session = { sid, bridgeSessionId, active: false, json: p.features.has(FEATURE.json), rewriting };
+    const behaviour = this.#behaviour.get(conf.roomJid) ?? {};
+    const json = p.features.has(FEATURE.json) && !behaviour.forceXmlSources;
+    p.session = { sid, bridgeSessionId, active: false, json, rewriting };
     const transport = await this.#media.allocateEndpoint({ conferenceId: conf.id, endpointId: p.nick });
-    const webSockets = this.#o.bridge.allocate(conf.id, p.nick, { rewriting });
+    const allocated = this.#o.bridge.allocate(conf.id, p.nick, { rewriting });
+    const webSockets = behaviour.omitWebSockets ? [] : allocated;
+    const features = new Set(p.features);
+    if (!json) features.delete(FEATURE.json);
     const offer = buildOffer({
       sid,
       initiator: this.#conn.jid,
-      features: p.features,
+      features,
       transport,
       webSockets,
       bridgeSessionId,
@@ -553,9 +583,14 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
           });
         }
       }
-      await this.#conn.request(xml('iq', { type: 'set', to: o.occupantJid }, buildJingle(msg))).catch((err: unknown) => {
-        this.#log.warn({ err, to: o.nick, action }, 'participant did not acknowledge source change');
-      });
+      const acked = await this.#conn.request(xml('iq', { type: 'set', to: o.occupantJid }, buildJingle(msg))).then(
+        () => true,
+        (err: unknown) => {
+          this.#log.warn({ err, to: o.nick, action }, 'participant did not acknowledge source change');
+          return false;
+        },
+      );
+      if (acked) this.safeEmit('sourcesRelayed', conf.roomJid, o.nick, action, o.session.json ? 'json' : 'xml');
     }
   }
 
@@ -583,15 +618,31 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
     await this.#conn.request(xml('iq', { type: 'set', to: p.occupantJid }, xml('mute', { xmlns: `http://jitsi.org/jitmeet/${media}`, actor: `${conf.roomJid}/focus` }, 'true')));
   }
 
+  /**
+   * Moves a participant to another bridge as jicofo does on bridge failure or rebalancing (§6, §14):
+   * session-terminate `success` "moving", then a new session-initiate (new sid, new bridge WebSocket URL).
+   */
+  async moveParticipant(room: string, nick: string): Promise<void> {
+    const conf = this.#conferences.get(this.roomJid(room));
+    const p = conf?.participants.get(nick);
+    if (!conf || !p?.session) throw new Error(`no participant ${nick} with a session in ${room}`);
+    const gone = p.sources;
+    await this.#terminate(conf, p, 'success', 'moving');
+    if (gone.sources.length > 0) await this.#relay(conf, p, 'source-remove', gone);
+    if (conf.participants.get(nick) === p) await this.#invite(conf, p);
+  }
+
   // --- room configuration: password, lobby (as a moderator would) ---------------------------------------------------
 
-  async configureRoom(room: string, fields: { password?: string; membersOnly?: boolean }): Promise<void> {
+  async configureRoom(room: string, fields: { password?: string; membersOnly?: boolean; waitForHost?: boolean }): Promise<void> {
     const roomJid = this.roomJid(room);
     const form = xml('x', { xmlns: 'jabber:x:data', type: 'submit' },
       xml('field', { var: 'FORM_TYPE' }, xml('value', {}, 'http://jabber.org/protocol/muc#roomconfig')),
       fields.password !== undefined ? xml('field', { var: 'muc#roomconfig_roomsecret' }, xml('value', {}, fields.password)) : null,
       fields.password !== undefined ? xml('field', { var: 'muc#roomconfig_passwordprotectedroom' }, xml('value', {}, fields.password ? '1' : '0')) : null,
       fields.membersOnly !== undefined ? xml('field', { var: 'muc#roomconfig_membersonly' }, xml('value', {}, fields.membersOnly ? '1' : '0')) : null,
+      // testbed equivalent of jitsi mod_muc_wait_for_host (test/prosody/plugins/mod_stagecast_muc.lua)
+      fields.waitForHost !== undefined ? xml('field', { var: 'stagecast#wait_for_host' }, xml('value', {}, fields.waitForHost ? '1' : '0')) : null,
     );
     await this.#conn.request(xml('iq', { type: 'set', to: roomJid }, xml('query', { xmlns: NS_MUC_OWNER }, form)));
   }

@@ -10,6 +10,7 @@
 --   lobby.meet.stagecast.test      lobby MUC (jitsi mod_muc_lobby_rooms equivalent: mod_stagecast_muc)
 --   internal.auth.meet.stagecast.test  brewery MUC (jicofo/JVB), present for fidelity
 --   focus.meet.stagecast.test      client proxy to focus@auth (jitsi mod_client_proxy equivalent)
+--   absentfocus.meet.stagecast.test  the same to an account that never logs in ("jicofo not running")
 
 pidfile = "@DATA_DIR@/prosody.pid"
 data_path = "@DATA_DIR@/data"
@@ -54,7 +55,13 @@ stagecast_focus_jid = "focus@auth.meet.stagecast.test"
 VirtualHost "meet.stagecast.test"
   -- jitsi `authentication = "token"` with `allow_empty_token = true`: anonymous unless a token is given.
   authentication = "stagecast_token"
-  modules_enabled = { "websocket"; "ping"; "disco" }
+  modules_enabled = { "websocket"; "ping"; "disco"; "external_services" }
+  -- XEP-0215 extdisco (jitsi: mod_external_services / turncredentials): STUN + TURN over TCP, as LJM uses them.
+  -- Loopback placeholders: nothing listens there; the client must only pass them on to the media engine.
+  external_services = {
+    { type = "stun", transport = "udp", host = "127.0.0.1", port = 3478 };
+    { type = "turn", transport = "tcp", host = "127.0.0.1", port = 3478, username = "stagecast", password = "testbed-turn" };
+  }
   disco_items = {
     { "conference.meet.stagecast.test", "muc" };
     { "lobby.meet.stagecast.test", "lobbyrooms" };
@@ -83,6 +90,7 @@ Component "conference.meet.stagecast.test" "muc"
   muc_tombstones = false
   modules_enabled = { "stagecast_muc" }
   lobby_muc = "lobby.meet.stagecast.test"
+  stagecast_authenticated_hosts = { "secure.stagecast.test" }
 
 Component "lobby.meet.stagecast.test" "muc"
   admins = { "focus@auth.meet.stagecast.test" }
@@ -98,3 +106,8 @@ Component "internal.auth.meet.stagecast.test" "muc"
 
 Component "focus.meet.stagecast.test" "stagecast_client_proxy"
   target_address = "focus@auth.meet.stagecast.test"
+
+-- A focus address whose jicofo never connects (the account has no password): tests of "focus not running"
+-- use it so that a focus started by another test process cannot answer.
+Component "absentfocus.meet.stagecast.test" "stagecast_client_proxy"
+  target_address = "absentfocus@auth.meet.stagecast.test"

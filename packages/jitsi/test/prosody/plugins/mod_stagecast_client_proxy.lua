@@ -15,21 +15,47 @@ local function decode(node)
 end
 local target_node, target_host = jid.split(target);
 
-local function newest_target()
+-- Several test processes may share one testbed Prosody (parallel test runs on one machine). A focus that logs in
+-- with the resource `rooms-<hex(prefix)>-<random>` claims the rooms whose name starts with <prefix>: conference
+-- requests for those rooms go to it (longest claim wins); other requests go to the newest focus without a claim.
+-- A real deployment has one jicofo per shard; this only keeps concurrent testbeds apart.
+local function claim_of(resource)
+  local hex = resource and resource:match("^rooms%-(%x+)%-");
+  if not hex or #hex % 2 == 1 then return nil; end
+  return (hex:gsub("%x%x", function(h) return string.char(tonumber(h, 16)); end));
+end
+
+local function pick_target(room_node)
   local host = prosody.hosts[target_host];
   local user = host and host.sessions and host.sessions[target_node];
   if not user then return nil; end
-  local best;
+  local claimed, claimed_len, general;
   for _, s in pairs(user.sessions) do
-    if s.full_jid and (best == nil or (s.conntime or 0) >= (best.conntime or 0)) then best = s; end
+    if s.full_jid then
+      local prefix = claim_of(s.resource);
+      if prefix then
+        if room_node and room_node:sub(1, #prefix) == prefix and (claimed_len == nil or #prefix > claimed_len) then
+          claimed, claimed_len = s, #prefix;
+        end
+      elseif general == nil or (s.conntime or 0) >= (general.conntime or 0) then
+        general = s;
+      end
+    end
   end
+  local best = claimed or general;
   return best and best.full_jid;
+end
+
+local function room_node_of(stanza)
+  local conference = stanza:get_child("conference", "http://jitsi.org/protocol/focus");
+  local room = conference and conference.attr.room;
+  return room and (jid.split(room));
 end
 
 local function to_focus(event)
   local stanza, origin = event.stanza, event.origin;
   if jid.bare(stanza.attr.from) == target then return; end
-  local dest = newest_target();
+  local dest = pick_target(room_node_of(stanza));
   if not dest then
     if stanza.attr.type ~= "error" and stanza.attr.type ~= "result" then
       origin.send(st.error_reply(stanza, "wait", "service-unavailable", "Focus is not connected"));
