@@ -9,3 +9,6 @@ export * from './repositories/room.repository.js';
 export * from './repositories/talk.repository.js';
 export * from './repositories/job-record.repository.js';
 export * from './repositories/public-room.repository.js';
+export * from './repositories/schedule-import.repository.js';
+export * from './repositories/fleet.repository.js';
+export { withTransaction, type TransactionExecutor } from './transaction.js';

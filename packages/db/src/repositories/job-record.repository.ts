@@ -11,6 +11,9 @@ export const createJobRecordInputSchema = z.object({
   talkId: uuidSchema.nullish(),
   bossJobId: z.string().min(1).nullish(),
   scheduledFor: z.date().nullish(),
+  jobKey: z.string().min(1).max(300).nullish(),
+  role: z.string().min(1).max(40).nullish(),
+  payload: z.record(z.string(), z.unknown()).nullish(),
 });
 export type CreateJobRecordInput = z.input<typeof createJobRecordInputSchema>;
 
@@ -102,6 +105,144 @@ export function createJobRecordRepository(db: Db) {
         { status: 'cancelled', finishedAt: new Date() },
         'queued or running',
       );
+    },
+
+    /**
+     * Takes the lease of a record for a pg-boss run: queued|running → running with this worker and boss job id
+     * (a takeover re-enters running from running). Counts the attempt. The lease stays valid while the worker
+     * heartbeats and the record still names this worker and boss job.
+     */
+    async claim(id: string, lease: { workerId: string; bossJobId: string }): Promise<JobRecord> {
+      return transition(
+        id,
+        ['queued', 'running'],
+        {
+          status: 'running',
+          workerId: lease.workerId,
+          bossJobId: lease.bossJobId,
+          startedAt: new Date(),
+          finishedAt: null,
+          attempt: sql`${jobRecords.attempt} + 1`,
+        },
+        'queued or running',
+      );
+    },
+
+    /** Back to queued under a new pg-boss job (takeover, handover, defer); keeps the reason for the admin UI. */
+    async requeue(
+      id: string,
+      update: { bossJobId: string; reason: string; fromWorkerId?: string },
+    ): Promise<JobRecord> {
+      return transition(
+        id,
+        ['queued', 'running'],
+        { status: 'queued', workerId: null, bossJobId: update.bossJobId, lastError: update.reason.slice(0, 4000) },
+        'queued or running',
+      );
+    },
+
+    /** Succeeded, failed or cancelled only while this worker still holds the lease (a lost lease must not write). */
+    async finishLeased(
+      id: string,
+      lease: { workerId: string; bossJobId: string },
+      outcome: { status: 'succeeded' | 'failed' | 'cancelled'; error?: string },
+    ): Promise<boolean> {
+      try {
+        const rows = await db
+          .update(jobRecords)
+          .set({
+            status: outcome.status,
+            finishedAt: new Date(),
+            lastError: outcome.error ? outcome.error.slice(0, 4000) : null,
+          })
+          .where(
+            and(
+              eq(jobRecords.id, id),
+              eq(jobRecords.status, 'running'),
+              eq(jobRecords.workerId, lease.workerId),
+              eq(jobRecords.bossJobId, lease.bossJobId),
+            ),
+          )
+          .returning({ id: jobRecords.id });
+        return rows.length > 0;
+      } catch (error: unknown) {
+        throw toDbError(error, `job record ${id}`);
+      }
+    },
+
+    /** Of the given leases, those this worker no longer holds (record moved on, taken over or cancelled). */
+    async lostLeases(workerId: string, leases: { id: string; bossJobId: string }[]): Promise<string[]> {
+      if (leases.length === 0) return [];
+      try {
+        const rows = await db
+          .select({
+            id: jobRecords.id,
+            status: jobRecords.status,
+            workerId: jobRecords.workerId,
+            bossJobId: jobRecords.bossJobId,
+          })
+          .from(jobRecords)
+          .where(
+            inArray(
+              jobRecords.id,
+              leases.map((l) => l.id),
+            ),
+          );
+        const byId = new Map(rows.map((r) => [r.id, r]));
+        return leases
+          .filter((l) => {
+            const r = byId.get(l.id);
+            return !r || r.status !== 'running' || r.workerId !== workerId || r.bossJobId !== l.bossJobId;
+          })
+          .map((l) => l.id);
+      } catch (error: unknown) {
+        throw toDbError(error, 'job record leases');
+      }
+    },
+
+    /** Running records leased by any of these workers (the reaper's input). */
+    async listRunningByWorkers(workerIds: string[]): Promise<JobRecord[]> {
+      if (workerIds.length === 0) return [];
+      try {
+        return await db
+          .select()
+          .from(jobRecords)
+          .where(and(inArray(jobRecords.workerId, workerIds), eq(jobRecords.status, 'running')));
+      } catch (error: unknown) {
+        throw toDbError(error, 'job record listing');
+      }
+    },
+
+    /** Active (queued or running) records with these deterministic keys. */
+    async listActiveByJobKeys(jobKeys: string[]): Promise<JobRecord[]> {
+      if (jobKeys.length === 0) return [];
+      try {
+        return await db
+          .select()
+          .from(jobRecords)
+          .where(and(inArray(jobRecords.jobKey, jobKeys), inArray(jobRecords.status, activeStatuses)));
+      } catch (error: unknown) {
+        throw toDbError(error, 'job record listing');
+      }
+    },
+
+    /** Active records of a kind whose key starts with `prefix` (e.g. every planned stage job of a conference's talks). */
+    async listActiveByKind(kind: string, roomIds: string[]): Promise<JobRecord[]> {
+      if (roomIds.length === 0) return [];
+      try {
+        return await db
+          .select()
+          .from(jobRecords)
+          .where(
+            and(
+              eq(jobRecords.kind, kind),
+              inArray(jobRecords.roomId, roomIds),
+              inArray(jobRecords.status, activeStatuses),
+            ),
+          );
+      } catch (error: unknown) {
+        throw toDbError(error, 'job record listing');
+      }
     },
 
     /** Queued or running records of a room, newest first. */

@@ -4,3 +4,5 @@ export * from './talks.js';
 export * from './job-records.js';
 export * from './relations.js';
 export * from './json-types.js';
+export * from './schedule-imports.js';
+export * from './fleet.js';

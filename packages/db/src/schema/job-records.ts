@@ -1,4 +1,5 @@
-import { index, integer, pgEnum, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.js';
 import { rooms } from './rooms.js';
 import { talks } from './talks.js';
@@ -24,11 +25,24 @@ export const jobRecords = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
     lastError: text('last_error'),
     attempt: integer('attempt').notNull().default(0),
+    /**
+     * Deterministic key of a planned job (e.g. `run-stage:<talk id>:clock`): re-planning finds and replaces the active
+     * record with the same key instead of adding a duplicate. At most one queued/running record per key.
+     */
+    jobKey: text('job_key'),
+    /** Stage role for run-stage records (clock | broadcast | playout). */
+    role: text('role'),
+    /** The payload sent to pg-boss, so re-planning can tell whether a planned job changed. */
+    payload: jsonb('payload').$type<Record<string, unknown>>(),
     ...timestamps,
   },
   (t) => [
     index('job_records_room_id_status_idx').on(t.roomId, t.status),
     index('job_records_boss_job_id_idx').on(t.bossJobId),
+    uniqueIndex('job_records_active_job_key_unique')
+      .on(t.jobKey)
+      .where(sql`${t.status} in ('queued', 'running')`),
+    index('job_records_worker_id_status_idx').on(t.workerId, t.status),
   ],
 );
 
