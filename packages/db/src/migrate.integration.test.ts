@@ -40,7 +40,11 @@ describe('migrate and createTestDatabase', () => {
       'conferences',
       'job_records',
       'rooms',
+      'schedule_imports',
+      'schedule_sources',
+      'stage_status',
       'talks',
+      'workers',
     ]);
 
     await createConferenceRepository(a.db).create({
