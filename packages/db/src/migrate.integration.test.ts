@@ -37,13 +37,20 @@ describe('migrate and createTestDatabase', () => {
     );
     expect(rows.map((r) => r.table_name)).toEqual([
       '__drizzle_migrations',
+      'api_tokens',
+      'conference_memberships',
       'conferences',
       'job_records',
+      'login_attempts',
+      'room_controls',
       'rooms',
       'schedule_imports',
       'schedule_sources',
+      'sessions',
       'stage_status',
+      'talk_videos',
       'talks',
+      'users',
       'workers',
     ]);
 

@@ -6,3 +6,5 @@ export * from './relations.js';
 export * from './json-types.js';
 export * from './schedule-imports.js';
 export * from './fleet.js';
+export * from './users.js';
+export * from './room-controls.js';
