@@ -300,6 +300,15 @@ export function createScheduleSourceRepository(db: Db) {
       }
     },
 
+    async listConferenceIds(): Promise<string[]> {
+      try {
+        const rows = await db.select({ id: scheduleSources.conferenceId }).from(scheduleSources);
+        return rows.map((r) => r.id);
+      } catch (error: unknown) {
+        throw toDbError(error, 'schedule sources');
+      }
+    },
+
     /** Guids reported removed upstream by the latest import (the planner does not stage them). */
     async latestRemovedUpstream(conferenceId: string): Promise<RemovedUpstreamTalk[]> {
       try {
