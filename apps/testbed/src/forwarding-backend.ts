@@ -1,0 +1,103 @@
+/**
+ * BridgeMediaBackend (packages/jitsi testing: what the test focus calls where jicofo calls JVB over Colibri2) on top of
+ * the media package's ForwardingBridge (a webrtcbin SFU in its own engine process), so real RTP flows between testbed
+ * participants. allocate → the bridge's ICE/DTLS go into the focus's offer; session-accept → the participant's answer
+ * (rebuilt as SDP) and its sources go to the bridge; transport-info → remote candidates; leave → endpoint removed.
+ */
+import type { Logger, RemoteSource } from '@stagecast/jitsi';
+import type { BridgeEndpointTransport, BridgeMediaBackend, EndpointTransport, JingleCandidate, JingleMessage } from '@stagecast/jitsi/testing';
+import type { BridgeDeclaredSource } from '@stagecast/media';
+import type { ForwardingBridge } from '@stagecast/media/testing';
+import * as sdpTransform from 'sdp-transform';
+import { acceptToAnswerSdp, candidateFromSdp, candidateToSdp } from './accept-to-sdp.js';
+
+interface EndpointState {
+  transport?: EndpointTransport;
+  accept?: JingleMessage;
+  accepted: boolean;
+}
+
+export class ForwardingBridgeBackend implements BridgeMediaBackend {
+  readonly #bridge: ForwardingBridge;
+  readonly #log: Logger | undefined;
+  readonly #endpoints = new Map<string, EndpointState>();
+  /** Offer H264 as well as VP8 (the bridge forwards H264 only to endpoints that accepted it). */
+  readonly #h264: boolean;
+
+  constructor(bridge: ForwardingBridge, options: { h264?: boolean; logger?: Logger } = {}) {
+    this.#bridge = bridge;
+    this.#h264 = options.h264 ?? true;
+    this.#log = options.logger;
+  }
+
+  /** The bridge serves one conference per engine in the testbed; endpoint ids are unique per conference. */
+  #key(endpointId: string): string {
+    return endpointId;
+  }
+
+  async allocateEndpoint(p: { conferenceId: string; endpointId: string }): Promise<BridgeEndpointTransport> {
+    // A re-invite after a restart request: the focus released the endpoint first, but be safe.
+    await this.#bridge.removeEndpoint(p.endpointId).catch(() => []);
+    const { offerSdp } = await this.#bridge.allocateEndpoint(p.endpointId, { h264: this.#h264 });
+    this.#endpoints.set(this.#key(p.endpointId), { accepted: false });
+    const sdp = sdpTransform.parse(offerSdp);
+    const m = sdp.media[0];
+    const ufrag = m?.iceUfrag ?? sdp.iceUfrag;
+    const pwd = m?.icePwd ?? sdp.icePwd;
+    const fp = m?.fingerprint ?? sdp.fingerprint;
+    if (!m || !ufrag || !pwd || !fp) throw new Error(`bridge offer for ${p.endpointId} lacks ICE/DTLS parameters`);
+    return {
+      ufrag,
+      pwd,
+      fingerprint: { hash: fp.type, value: fp.hash },
+      candidates: (m.candidates ?? []).map((c, i) => candidateFromSdp(c, `${p.endpointId}c${i}`)),
+    };
+  }
+
+  async setRemoteTransport(p: { conferenceId: string; endpointId: string; transport: EndpointTransport; accept?: JingleMessage }): Promise<void> {
+    const ep = this.#endpoints.get(this.#key(p.endpointId));
+    if (!ep) throw new Error(`endpoint ${p.endpointId} was not allocated`);
+    if (!p.accept) throw new Error('the forwarding backend needs the session-accept (a test focus that passes `accept`)');
+    ep.transport = p.transport;
+    ep.accept = p.accept;
+  }
+
+  async addRemoteCandidates(p: { conferenceId: string; endpointId: string; candidates: JingleCandidate[] }): Promise<void> {
+    const ep = this.#endpoints.get(this.#key(p.endpointId));
+    if (!ep) return;
+    if (!ep.accepted) {
+      ep.transport?.candidates.push(...p.candidates);
+      return;
+    }
+    for (const c of p.candidates) await this.#bridge.addRemoteCandidate(p.endpointId, candidateToSdp(c));
+  }
+
+  async setEndpointSources(p: { conferenceId: string; endpointId: string; sources: RemoteSource[] }): Promise<void> {
+    const ep = this.#endpoints.get(this.#key(p.endpointId));
+    if (!ep?.accept || !ep.transport) return;
+    const declared: BridgeDeclaredSource[] = p.sources.map((s) => ({
+      ssrc: s.ssrc,
+      media: s.media,
+      name: s.name,
+      msid: s.msid ?? `${s.name} ${s.name}`,
+      ...(s.rtxSsrc !== undefined ? { rtxSsrc: s.rtxSsrc } : {}),
+      ...(s.videoType ? { videoType: s.videoType } : {}),
+    }));
+    await this.#bridge.acceptAnswer(p.endpointId, acceptToAnswerSdp(ep.accept, p.sources), declared);
+    if (!ep.accepted) {
+      ep.accepted = true;
+      for (const c of ep.transport.candidates) await this.#bridge.addRemoteCandidate(p.endpointId, candidateToSdp(c));
+    }
+    this.#log?.debug({ endpointId: p.endpointId, sources: declared.map((s) => s.name) }, 'bridge accepted endpoint');
+  }
+
+  async releaseEndpoint(p: { conferenceId: string; endpointId: string }): Promise<void> {
+    this.#endpoints.delete(this.#key(p.endpointId));
+    if (this.#bridge.engine.state !== 'running') return;
+    await this.#bridge.removeEndpoint(p.endpointId);
+  }
+
+  async close(): Promise<void> {
+    this.#endpoints.clear();
+  }
+}

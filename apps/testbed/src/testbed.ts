@@ -1,0 +1,75 @@
+/**
+ * The full local "Jitsi" with media: real Prosody (scripts/services/prosody.sh) + the TypeScript test focus + the test
+ * bridge (Colibri WebSocket) whose media side is the media package's ForwardingBridge (webrtcbin SFU, real RTP), plus a
+ * config.js server so `stagecast join <origin>/<room>` discovers everything like on a real deployment.
+ */
+import { silentLogger, type Logger } from '@stagecast/jitsi';
+import { ConfigJsServer, startProsody, TestBridge, TestFocus, testbedConfigJs, type ProsodyTestbed } from '@stagecast/jitsi/testing';
+import { createForwardingBridge, type ForwardingBridge } from '@stagecast/media/testing';
+import { ForwardingBridgeBackend } from './forwarding-backend.js';
+
+export interface TestbedOptions {
+  logger?: Logger;
+  /** jicofo single-participant-timeout (default 20 s). */
+  singleParticipantTimeoutMs?: number;
+  /** Minimum spacing of restart requests the focus accepts (jicofo: 5 s). */
+  restartMinIntervalMs?: number;
+  /** Environment of the bridge engine process (default inherited), e.g. GST_DEBUG. */
+  bridgeEnv?: Record<string, string | undefined>;
+}
+
+export interface Testbed {
+  /** `http://127.0.0.1:<port>` serving /config.js: meeting URLs are `${origin}/<room>`. */
+  origin: string;
+  meetingUrl(room: string): string;
+  prosody: ProsodyTestbed;
+  focus: TestFocus;
+  bridge: TestBridge;
+  media: ForwardingBridge;
+  /** Stops focus, bridge (engine) and config server; Prosody keeps running (shared service). Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
+  const log = (options.logger ?? silentLogger).child({ module: 'testbed' });
+  const prosody = await startProsody();
+  const closers: (() => Promise<unknown>)[] = [];
+  const closeAll = async (): Promise<void> => {
+    for (const c of closers.splice(0).reverse()) await c().catch((err: unknown) => log.warn({ err }, 'testbed close step failed'));
+  };
+  try {
+    const media = await createForwardingBridge({ logger: log, ...(options.bridgeEnv ? { env: options.bridgeEnv } : {}) });
+    closers.push(() => media.close());
+    media.engine.on('died', (err) => log.error({ err: err.message }, 'testbed bridge engine died: restart the testbed'));
+    const bridge = await TestBridge.start();
+    closers.push(() => bridge.close());
+    const focus = await TestFocus.start({
+      websocketUrl: prosody.websocketUrl,
+      domain: prosody.domain,
+      focusPassword: prosody.focusPassword,
+      bridge,
+      media: new ForwardingBridgeBackend(media, { logger: log }),
+      // The forwarding bridge keeps senders' SSRCs (no SSRC rewriting, docs/jitsi-protocol.md §10 mode A).
+      ssrcRewriting: false,
+      ...(options.singleParticipantTimeoutMs !== undefined ? { singleParticipantTimeoutMs: options.singleParticipantTimeoutMs } : {}),
+      ...(options.restartMinIntervalMs !== undefined ? { restartMinIntervalMs: options.restartMinIntervalMs } : {}),
+      logger: log,
+    });
+    closers.push(() => focus.close());
+    const config = await ConfigJsServer.start(testbedConfigJs(prosody));
+    closers.push(() => config.close());
+    let closing: Promise<void> | undefined;
+    return {
+      origin: config.origin,
+      meetingUrl: (room) => `${config.origin}/${encodeURIComponent(room)}`,
+      prosody,
+      focus,
+      bridge,
+      media,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

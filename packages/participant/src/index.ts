@@ -1,0 +1,22 @@
+/**
+ * @stagecast/participant: the shared composition of @stagecast/jitsi and @stagecast/media into a running participant
+ * (used by apps/cli and workers/stage). Only composition roots connect jitsi and media (architecture.md §3); this
+ * package is that composition, written once.
+ */
+export {
+  startParticipant,
+  ParticipantHandle,
+  type StartParticipantOptions,
+  type MeetingOptions,
+  type ParticipantHandleEvents,
+  type RemoteParticipant,
+  type ReceivedSource,
+  type ParticipantStats,
+  type SourceRate,
+  type LeftReason,
+} from './participant.js';
+export { ParticipantError, type ParticipantErrorReason } from './errors.js';
+export { receiverConstraints, type ReceiveVideoOptions, type ReceiverConstraints } from './receive-constraints.js';
+export { backoffRestartPolicy, type EngineRestartPolicy, type BackoffOptions } from './restart-policy.js';
+export { SupervisedMediaPort } from './supervised-media-port.js';
+export { waitForEvent } from './events.js';
