@@ -1,5 +1,6 @@
 import { createEnv } from '@t3-oss/env-nextjs';
 import { dbEnvSchema } from '@stagecast/db';
+import { jobsEnvSchema } from '@stagecast/jobs';
 import { z } from 'zod';
 
 /**
@@ -16,12 +17,25 @@ const serverSchema = {
     .url({ message: 'PUBLIC_BASE_URL must be an absolute URL such as https://live.example.org' })
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** pg-boss schema the admin app enqueues live-control jobs into (same as the workers'). */
+  PGBOSS_SCHEMA: jobsEnvSchema.shape.PGBOSS_SCHEMA,
+  /** Where uploaded talk videos are stored (created on first upload); relative paths resolve from the server's cwd. */
+  VIDEO_STORAGE_DIR: z.string().min(1).default('.stagecast/uploads'),
+  /** Largest accepted talk video in bytes (default 4 GiB). */
+  VIDEO_MAX_BYTES: z.coerce
+    .number({ message: 'VIDEO_MAX_BYTES must be a number of bytes such as 4294967296' })
+    .int()
+    .positive()
+    .default(4 * 1024 ** 3),
 };
 
 export type ServerEnv = {
   DATABASE_URL: string;
   PUBLIC_BASE_URL?: string | undefined;
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  PGBOSS_SCHEMA: string;
+  VIDEO_STORAGE_DIR: string;
+  VIDEO_MAX_BYTES: number;
 };
 
 export class EnvError extends Error {

@@ -1,5 +1,9 @@
 import { DbError } from '@stagecast/db';
+import { JobsError } from '@stagecast/jobs';
+import { PlanImportError, RoomMappingError, ScheduleParseError } from '@stagecast/schedule';
 import { TRPCError } from '@trpc/server';
+import { AuthError } from '../auth/errors.js';
+import { AdminError } from '../admin/errors.js';
 
 /**
  * The one place where domain errors become transport errors (architecture.md §4). Packages never import tRPC; they
@@ -17,6 +21,23 @@ const dbCodes: Record<DbError['reason'], TRPCError['code']> = {
   unknown: 'INTERNAL_SERVER_ERROR',
 };
 
+const authCodes: Record<AuthError['reason'], TRPCError['code']> = {
+  'invalid-credentials': 'UNAUTHORIZED',
+  'rate-limited': 'TOO_MANY_REQUESTS',
+  unauthenticated: 'UNAUTHORIZED',
+  'session-expired': 'UNAUTHORIZED',
+  forbidden: 'FORBIDDEN',
+  'csrf-rejected': 'FORBIDDEN',
+};
+
+const jobsCodes: Record<JobsError['reason'], TRPCError['code']> = {
+  'invalid-payload': 'BAD_REQUEST',
+  'unknown-queue': 'BAD_REQUEST',
+  'not-started': 'SERVICE_UNAVAILABLE',
+  stopped: 'SERVICE_UNAVAILABLE',
+  unavailable: 'SERVICE_UNAVAILABLE',
+};
+
 const GENERIC_MESSAGE = 'unexpected server error; the details are in the server log';
 
 /** Maps anything a handler threw to a TRPCError; existing TRPCErrors pass through untouched. */
@@ -29,6 +50,22 @@ export function toTRPCError(error: unknown): TRPCError {
       message: code === 'INTERNAL_SERVER_ERROR' ? GENERIC_MESSAGE : error.message,
       cause: error,
     });
+  }
+  if (error instanceof AuthError) return new TRPCError({ code: authCodes[error.reason], message: error.message, cause: error });
+  if (error instanceof AdminError) {
+    return new TRPCError({ code: error.reason === 'not-found' ? 'NOT_FOUND' : 'BAD_REQUEST', message: error.message, cause: error });
+  }
+  if (error instanceof JobsError) {
+    const code = jobsCodes[error.reason];
+    return new TRPCError({
+      code,
+      message: code === 'BAD_REQUEST' ? error.message : 'the job queue is unavailable; check the database and retry',
+      cause: error,
+    });
+  }
+  // Schedule documents and mappings are the caller's input: their messages name the line and the fix.
+  if (error instanceof ScheduleParseError || error instanceof RoomMappingError || error instanceof PlanImportError) {
+    return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   }
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_MESSAGE, cause: error });
 }

@@ -3,6 +3,7 @@ import { DbError, type ConferenceWithRoomsAndTalks, type PublicRoomView } from '
 import { createLogger } from '../../lib/logger.js';
 import type { DatabaseProbe, HealthProbe, MigrationStatus } from '../../health/probe.js';
 import type { Context } from '../trpc.js';
+import { fakeAdminParts } from './fake-admin-context.js';
 
 /** In-memory stand-ins for unit tests of procedures: a conference repository over fixed rows and a scripted probe. */
 export interface FakeContextOptions {
@@ -34,6 +35,7 @@ export function createFakeContext(options: FakeContextOptions = {}): Context & {
       options.migrations === undefined ? { applied: 1, latestCreatedAt: null } : options.migrations,
   };
   return {
+    ...fakeAdminParts(),
     logLines,
     log: createLogger({ destination, level: 'debug' }),
     conferences: {

@@ -9,7 +9,7 @@ function handler(req: Request) {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
-    createContext: () => createContext('http'),
+    createContext: ({ resHeaders }) => createContext('http', { req, resHeaders }),
   });
 }
 

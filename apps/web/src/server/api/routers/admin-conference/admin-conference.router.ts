@@ -1,0 +1,55 @@
+import { createConferenceInputSchema, updateConferenceInputSchema } from '@stagecast/db';
+import { type TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { adminProcedure, conferenceProcedure, protectedProcedure } from '../../trpc.js';
+
+const conferenceViewSchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  timeZone: z.string(),
+  startsOn: z.string(),
+  endsOn: z.string(),
+  roomCount: z.number().int(),
+  talkCount: z.number().int(),
+});
+
+const byId = z.object({ conferenceId: z.uuid() });
+
+/** Conferences as organizers see them: admins all, organizers their own. */
+export const adminConferenceRouter = {
+  list: protectedProcedure
+    .output(z.object({ conferences: z.array(conferenceViewSchema) }))
+    .query(async ({ ctx }) => {
+      const rows = await ctx.catalog.listConferences(ctx.user.isAdmin ? null : ctx.user.id);
+      return {
+        conferences: rows.map((c) => ({
+          id: c.id,
+          slug: c.slug,
+          name: c.name,
+          timeZone: c.timeZone,
+          startsOn: c.startsOn,
+          endsOn: c.endsOn,
+          roomCount: c.roomCount,
+          talkCount: c.talkCount,
+        })),
+      };
+    }),
+  get: conferenceProcedure(byId, (input) => input.conferenceId)
+    .output(conferenceViewSchema.omit({ roomCount: true, talkCount: true }))
+    .query(async ({ ctx }) => {
+      const c = await ctx.catalog.getConference(ctx.conferenceId);
+      return { id: c.id, slug: c.slug, name: c.name, timeZone: c.timeZone, startsOn: c.startsOn, endsOn: c.endsOn };
+    }),
+  create: adminProcedure
+    .input(createConferenceInputSchema)
+    .output(z.object({ id: z.string() }))
+    .mutation(async ({ ctx, input }) => ({ id: (await ctx.conferenceWrites.create(input)).id })),
+  update: conferenceProcedure(byId.extend({ changes: updateConferenceInputSchema }), (input) => input.conferenceId)
+    .output(z.object({ id: z.string() }))
+    .mutation(async ({ ctx, input }) => ({ id: (await ctx.catalog.updateConference(ctx.conferenceId, input.changes)).id })),
+  delete: adminProcedure.input(byId).mutation(async ({ ctx, input }) => {
+    await ctx.catalog.deleteConference(input.conferenceId);
+    return { deleted: true as const };
+  }),
+} satisfies TRPCRouterRecord;
