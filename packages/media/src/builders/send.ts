@@ -7,6 +7,7 @@
  */
 import type { EncoderSettings, SendSourceParsed, VideoCodec } from '../protocol/messages.js';
 import { encoderSettingsSchema } from '../protocol/messages.js';
+import { FILE_CONCAT } from '../engine/file-source-names.js';
 import { URI_AUDIO_LEVEL } from '../engine/sdp.js';
 
 export type MediaFormat = 'raw' | 'vp8' | 'h264' | 'opus' | 'other';
@@ -14,6 +15,11 @@ export type MediaFormat = 'raw' | 'vp8' | 'h264' | 'opus' | 'other';
 /** Quote a value for gst-launch (double quotes, backslash-escaped). */
 export function gstQuote(v: string): string {
   return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** `file://` URI of a file source location (absolute path or any URI uridecodebin3 understands). */
+export function fileUri(location: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(location) ? location : `file://${location}`;
 }
 
 /** Built-in sources decode to raw (`video`/`audio` carry video/x-raw and audio/x-raw). */
@@ -36,13 +42,16 @@ export function sourceDescription(src: SendSourceParsed, want: { audio: boolean;
       break;
     }
     case 'file': {
-      const uri = /^[a-z][a-z0-9+.-]*:\/\//i.test(src.location) ? src.location : `file://${src.location}`;
-      // A file is not live: clocksync paces it to the pipeline clock so webrtcbin gets real-time media.
-      parts.push(`uridecodebin3 uri=${gstQuote(uri)} name=dec`);
-      if (want.video && src.video)
-        parts.push(`dec. ! video/x-raw ! queue ! clocksync ! videoconvert ! queue name=video`);
-      if (want.audio && src.audio)
-        parts.push(`dec. ! audio/x-raw ! queue ! clocksync ! audioconvert ! queue name=audio`);
+      // Decoders are added by the engine (engine/file-source.ts: concat per media for seamless looping, a pad
+      // offset + clocksync for real-time pacing); this is the static part they feed.
+      if (want.video && src.video) {
+        parts.push(`concat name=${FILE_CONCAT.video} ! queue ! clocksync ! videoconvert ! queue name=video`);
+      }
+      if (want.audio && src.audio) {
+        parts.push(
+          `concat name=${FILE_CONCAT.audio} ! queue ! clocksync ! audioconvert ! audioresample ! queue name=audio`,
+        );
+      }
       break;
     }
     case 'srt': {

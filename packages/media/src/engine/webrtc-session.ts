@@ -8,6 +8,7 @@
 import { PipelineError } from '../errors.js';
 import {
   audioChainDescription,
+  fileUri,
   formatOfCaps,
   rtpCaps,
   sourceDescription,
@@ -15,6 +16,7 @@ import {
   type MediaFormat,
 } from '../builders/send.js';
 import { branchPlan, COUNTER_NAME } from '../builders/receive.js';
+import { FileSource } from './file-source.js';
 import type {
   EngineEventData,
   EngineEventName,
@@ -129,6 +131,7 @@ export class WebrtcSession {
   readonly #legs: SendLeg[] = [];
   readonly #pendingCandidates: [number, string][] = [];
   readonly #eosWaiters = new Map<GObj, () => void>();
+  readonly #files: FileSource[] = [];
   #hasRemote = false;
   #mids: string[] = [];
   #sendBuilt = false;
@@ -334,6 +337,7 @@ export class WebrtcSession {
       });
     }
     bin.syncStateWithParent();
+    this.#startFile(bin, send.source);
   }
 
   /** Receive-only media: pre-create a recvonly transceiver with the TWCC extmap, or the answer has no TWCC (§5). */
@@ -355,6 +359,13 @@ export class WebrtcSession {
       );
       if (tr) tr.doNack = true;
     }
+  }
+
+  #startFile(bin: GObj, source: SendSpecParsed['source']): void {
+    if (source.kind !== 'file') return;
+    const f = new FileSource(bin, fileUri(source.location), source.loop, (m) => this.#emitError('file', m));
+    this.#files.push(f);
+    f.start(this.pipeline);
   }
 
   // ---------------- offerer (test peer) ----------------
@@ -387,6 +398,7 @@ export class WebrtcSession {
         active: s.active,
       });
       bin.syncStateWithParent();
+      this.#startFile(bin, source);
     }
     await this.#waitForCaps(this.#o.firstCapsTimeoutMs);
     const reply = await gstPromise((p) => this.webrtc.emit('create-offer', Gst.Structure.newEmpty('opts'), p));
@@ -816,6 +828,7 @@ export class WebrtcSession {
       });
     }
     this.#closed = true;
+    for (const f of this.#files.splice(0)) f.close();
     for (const [obj, id] of this.#signals.splice(0)) {
       try {
         obj.disconnect(id);
