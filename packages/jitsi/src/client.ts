@@ -414,8 +414,12 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
   async #openBridge(urls: string[]): Promise<void> {
     this.#bridge?.close();
     this.#bridge = undefined;
+    let current: BridgeChannel | undefined;
     try {
       const attach = (ch: BridgeChannel): void => {
+        // Visible at once: mute changes made while it connects are covered by the open messages (§11).
+        current = ch;
+        this.#bridge = ch;
         ch.on('opened', (url) => this.safeEmit('bridgeChannelOpened', url));
         ch.on('messageReceived', (m) => {
           if (m.colibriClass === 'VideoSourcesMap') this.jingle.applyBridgeSourceMaps('video', m.mappedSources);
@@ -437,12 +441,15 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
         },
         attach,
       );
-      if (this.#state === 'closed') {
+      if (this.#state === 'closed' || this.#bridge !== ch) {
         ch.close();
         return;
       }
-      this.#bridge = ch;
     } catch (err) {
+      const superseded = current !== undefined && (current.state === 'closed' || this.#bridge !== current);
+      if (current && this.#bridge === current) this.#bridge = undefined;
+      current?.close();
+      if (superseded || this.#state === 'closed') return; // closed on purpose (session ended, newer channel, leave)
       this.safeEmit('errorOccurred', err instanceof BridgeChannelError ? err : new BridgeChannelError('no-bridge', String(err)));
     }
   }
