@@ -121,6 +121,8 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
   readonly #media: BridgeMediaBackend;
   readonly #conn: XmppConnection;
   readonly #conferences = new Map<string, Conference>();
+  /** Owners whose sources went into each offer (by sid), to catch up at session-accept. */
+  readonly #offeredOwners = new Map<string, Set<string>>();
   readonly #behaviour = new Map<string, RoomBehaviour>();
   #closed: Promise<void> | undefined;
 
@@ -353,6 +355,7 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
       others: this.#othersSources(conf, p),
       rewriting,
     });
+    this.#offeredOwners.set(sid, new Set(this.#othersSources(conf, p).map((o) => o.owner)));
     this.safeEmit('sessionInitiated', conf.roomJid, p.nick, offer);
     try {
       await this.#conn.request(xml('iq', { type: 'set', to: p.occupantJid }, buildJingle(offer)), 15_000);
@@ -483,6 +486,14 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
     await this.#publishSources(conf, p);
     this.safeEmit('sessionAccepted', conf.roomJid, p.nick, set);
     setImmediate(() => void this.#relay(conf, p, 'source-add', set).catch((err: unknown) => this.#log.error({ err }, 'relay failed')));
+    // Participants accepted while this session was pending were neither in its offer nor relayed to it (relays go to
+    // active sessions only); jicofo queues those source-adds until session-accept — send them now.
+    const offered = this.#offeredOwners.get(s.sid) ?? new Set<string>();
+    this.#offeredOwners.delete(s.sid);
+    for (const o of conf.participants.values()) {
+      if (o === p || offered.has(o.nick) || !o.session?.active || o.sources.sources.length === 0) continue;
+      setImmediate(() => void this.#relay(conf, o, 'source-add', o.sources, p).catch((err: unknown) => this.#log.error({ err }, 'relay failed')));
+    }
     return true;
   }
 
@@ -563,11 +574,11 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
   }
 
   /** source-add / source-remove to every other active participant, in the form it asked for (§10). */
-  async #relay(conf: Conference, from: FocusParticipant, action: 'source-add' | 'source-remove', set: EndpointSourceSet): Promise<void> {
+  async #relay(conf: Conference, from: FocusParticipant, action: 'source-add' | 'source-remove', set: EndpointSourceSet, only?: FocusParticipant): Promise<void> {
     if (set.sources.length === 0) return;
     const owned: OwnedSources[] = [{ owner: from.nick, set }];
     for (const o of conf.participants.values()) {
-      if (o === from || !o.session?.active || o.session.rewriting) continue;
+      if (o === from || !o.session?.active || o.session.rewriting || (only && o !== only)) continue;
       const msg: JingleMessage = { action, sid: o.session.sid, initiator: this.#conn.jid, contents: [], groups: [] };
       if (o.session.json) {
         msg.jsonSources = jsonSourcesFor(owned);
