@@ -13,7 +13,7 @@ import { errorElement } from './connection/stanza-error.js';
 import type { ReconnectPolicy } from './connection/reconnect-policy.js';
 import { XmppConnection, type XmppAuth } from './connection/xmpp-connection.js';
 import { discoverDeployment, serviceUrl, type Deployment, type DeploymentOverrides } from './discovery/discovery.js';
-import { BridgeChannelError, ConferenceError, ConnectionError, type JitsiError, JingleError } from './errors.js';
+import { BridgeChannelError, ConferenceError, ConnectionError, InvalidStateError, type JitsiError, JingleError } from './errors.js';
 import { delay, TypedEmitter, waitForEvent } from './events.js';
 import { requestConference } from './focus/conference-request.js';
 import { JingleSessionManager } from './jingle-session/jingle-session.js';
@@ -127,6 +127,7 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
   #closing: Promise<void> | undefined;
   readonly #machineUid: string;
   readonly #discoInfo: DiscoInfo;
+  #joinStarted = false;
   #iceServers: IceServer[] = [];
 
   private constructor(
@@ -185,7 +186,8 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     this.#wire();
   }
 
-  static async create(options: ParticipantOptions): Promise<JitsiParticipant> {
+  /** Discovery only (config.js, overrides): returns a participant that has not connected yet; call join(). */
+  static async prepare(options: ParticipantOptions): Promise<JitsiParticipant> {
     const log = (options.logger ?? silentLogger).child({ module: 'participant' });
     const deployment = await discoverDeployment({
       ...(options.meetingUrl ? { meetingUrl: options.meetingUrl } : {}),
@@ -194,19 +196,34 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
       ...(options.skipConfigJs ? { skipConfigJs: true } : {}),
       ...(options.ca ? { ca: options.ca } : {}),
     });
-    const p = new JitsiParticipant(options, deployment, log);
+    return new JitsiParticipant(options, deployment, log);
+  }
+
+  static async create(options: ParticipantOptions): Promise<JitsiParticipant> {
+    const p = await JitsiParticipant.prepare(options);
+    await p.join();
+    return p;
+  }
+
+  /**
+   * Connects, discovers STUN/TURN, requests the conference and joins the room (lobby, password, waiting for the
+   * host); resolves once joined. Subscribe to `stateChanged` first to see `waiting-for-host` / `in-lobby`.
+   * On failure the participant is closed and the typed error rethrown. Call once.
+   */
+  async join(): Promise<void> {
+    if (this.#joinStarted) throw new InvalidStateError('join() was already called; create a new participant to join again.');
+    this.#joinStarted = true;
     try {
-      await p.connection.connect();
-      if (options.discoverIceServers !== false) {
-        p.#iceServers = await discoverIceServers(p.connection, p.connection.domain, { logger: log });
-        p.jingle.setIceServers(p.#iceServers);
+      await this.connection.connect();
+      if (this.o.discoverIceServers !== false) {
+        this.#iceServers = await discoverIceServers(this.connection, this.connection.domain, { logger: this.#log });
+        this.jingle.setIceServers(this.#iceServers);
       }
-      await p.#joinConference();
+      await this.#joinConference();
     } catch (err) {
-      await p.close();
+      await this.close();
       throw err;
     }
-    return p;
   }
 
   get state(): ParticipantState {
@@ -554,6 +571,11 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
 /** Connects, requests the conference, joins the room; resolves once joined (the Jingle session follows). */
 export function createParticipant(options: ParticipantOptions): Promise<JitsiParticipant> {
   return JitsiParticipant.create(options);
+}
+
+/** Discovery only; returns an unconnected participant so listeners can be attached before `join()`. */
+export function prepareParticipant(options: ParticipantOptions): Promise<JitsiParticipant> {
+  return JitsiParticipant.prepare(options);
 }
 
 export { ConnectionError, ConferenceError, JingleError, BridgeChannelError, errorElement };

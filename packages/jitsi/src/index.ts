@@ -1,4 +1,4 @@
-export { createParticipant, JitsiParticipant, newEndpointId, type ParticipantOptions, type ParticipantEvents, type ParticipantState } from './client.js';
+export { createParticipant, prepareParticipant, JitsiParticipant, newEndpointId, type ParticipantOptions, type ParticipantEvents, type ParticipantState } from './client.js';
 export * from './errors.js';
 export type * from './media-port.js';
 export { type Logger, silentLogger, redact } from './logger.js';

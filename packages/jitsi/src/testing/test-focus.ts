@@ -183,6 +183,11 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
     return `${room.toLowerCase()}@${this.#o.muc}`;
   }
 
+  /** Secure-domain mode on/off at run time: only users of this domain may create rooms (undefined = anyone). */
+  setAuthenticatedDomain(domain: string | undefined): void {
+    this.#o.authenticatedDomain = domain;
+  }
+
   /** Sets how this focus treats a room (applies to offers and source relays sent after the call). */
   setRoomBehaviour(room: string, behaviour: RoomBehaviour): void {
     this.#behaviour.set(this.roomJid(room), { ...behaviour });

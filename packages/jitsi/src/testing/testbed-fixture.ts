@@ -4,7 +4,7 @@
  * a config.js server. `join()` creates participants with a FakeMediaPort and remembers them for `closeParticipants()`.
  */
 import { randomBytes } from 'node:crypto';
-import { createParticipant, type JitsiParticipant, type ParticipantOptions } from '../client.js';
+import { createParticipant, prepareParticipant, type JitsiParticipant, type ParticipantOptions } from '../client.js';
 import { FakeMediaPort } from './fake-media-port.js';
 import { TestBridge, type TestBridgeOptions } from './test-bridge.js';
 import { TestFocus, type TestFocusOptions } from './test-focus.js';
@@ -23,6 +23,8 @@ export interface TestbedFixture {
   room(): string;
   meetingUrl(room: string): string;
   join(room: string, extra?: JoinOptions): Promise<{ p: JitsiParticipant; media: FakeMediaPort }>;
+  /** Like join() but returns before connecting: attach listeners, then `await p.join()`. */
+  prepare(room: string, extra?: JoinOptions): Promise<{ p: JitsiParticipant; media: FakeMediaPort }>;
   closeParticipants(): Promise<void>;
   close(): Promise<void>;
 }
@@ -60,6 +62,12 @@ export async function startTestbedFixture(options: TestbedFixtureOptions): Promi
     async join(room, extra = {}) {
       const media = extra.media ?? new FakeMediaPort();
       const p = await createParticipant({ meetingUrl: `${config.origin}/${room}`, displayName: 'Stage', ...extra, media });
+      open.push(p);
+      return { p, media };
+    },
+    async prepare(room, extra = {}) {
+      const media = extra.media ?? new FakeMediaPort();
+      const p = await prepareParticipant({ meetingUrl: `${config.origin}/${room}`, displayName: 'Stage', ...extra, media });
       open.push(p);
       return { p, media };
     },
