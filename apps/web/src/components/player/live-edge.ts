@@ -38,3 +38,21 @@ export function embedSnippet(embedUrl: string, title: string): string {
     `style="border:0;max-width:100%;aspect-ratio:16/9;height:auto" allow="autoplay; fullscreen" allowfullscreen></iframe>`
   );
 }
+
+export type PlaybackEngine = 'hls.js' | 'native' | 'unsupported';
+
+/**
+ * hls.js (Media Source Extensions) in Chromium and Firefox; Safari's own HLS stack where it exists (it handles
+ * PROGRAM-DATE-TIME via getStartDate and is better on battery); native also on iOS versions without MSE.
+ */
+export function choosePlaybackEngine(input: {
+  hlsJsSupported: boolean;
+  nativeHls: string;
+  userAgent: string;
+}): PlaybackEngine {
+  const nativeOk = input.nativeHls === 'probably' || input.nativeHls === 'maybe';
+  const isSafari = /^((?!chrome|chromium|crios|fxios|android|edg).)*safari/i.test(input.userAgent);
+  if (nativeOk && (isSafari || !input.hlsJsSupported)) return 'native';
+  if (input.hlsJsSupported) return 'hls.js';
+  return nativeOk ? 'native' : 'unsupported';
+}

@@ -9,7 +9,7 @@ import { ServerClock } from './server-clock.js';
 function fakeServer(offset: number, rtts: number[], serverAt = 0.5) {
   let clientNow = 1_700_000_000_000;
   let i = 0;
-  const fetchImpl = vi.fn(async () => {
+  const fetchImpl = vi.fn(async (_input: RequestInfo | URL, _init?: RequestInit) => {
     const rtt = rtts[i++ % rtts.length]!;
     const serverTimeMs = clientNow + rtt * serverAt + offset;
     clientNow += rtt;
