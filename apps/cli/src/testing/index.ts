@@ -1,0 +1,1 @@
+export { startCli, type CliProcess } from './cli-process.js';
