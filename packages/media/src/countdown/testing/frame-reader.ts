@@ -4,8 +4,8 @@
  * code; expected values are computed from wall time with separate arithmetic (expectedCountdown below).
  * Used by the integration test and bench/countdown-transitions.ts.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,7 +49,8 @@ export function defaultCrops(width: number, height: number): { countdown: Crop; 
 
 /**
  * Decode the frames at `indices` (0-based, decode order = presentation order for our streams), crop, convert to
- * dark-on-light grey PNGs (what tesseract reads best). Returns file paths in the order of `indices`.
+ * dark-on-light grey PGM files (what tesseract reads best). One ffmpeg pass streams raw grey crops of every frame;
+ * only the wanted ones are written (a long `select` expression overflows ffmpeg's parser). Paths in `indices` order.
  */
 export async function extractFrames(
   file: string,
@@ -58,29 +59,56 @@ export async function extractFrames(
   dir: string,
   scale = 0.5,
 ): Promise<string[]> {
-  const sorted = [...new Set(indices)].sort((a, b) => a - b);
-  if (sorted.length === 0) return [];
+  const wanted = new Set(indices);
+  if (wanted.size === 0) return [];
+  const maxIndex = Math.max(...wanted);
   const sub = mkdtempSync(join(dir, 'frames-'));
-  // Ranges keep the select expression short for long lists.
-  const ranges: [number, number][] = [];
-  for (const i of sorted) {
-    const last = ranges[ranges.length - 1];
-    if (last && i === last[1] + 1) last[1] = i;
-    else ranges.push([i, i]);
-  }
-  const select = ranges.map(([a, b]) => `between(n\\,${a}\\,${b})`).join('+');
   const w = Math.round((crop.width * scale) / 2) * 2;
   const h = Math.round((crop.height * scale) / 2) * 2;
-  const vf = `select='${select}',crop=${crop.width}:${crop.height}:${crop.x}:${crop.y},scale=${w}:${h},format=gray,negate`;
-  await execFileP('ffmpeg', ['-v', 'error', '-i', file, '-vf', vf, '-fps_mode', 'passthrough', join(sub, '%06d.png')], {
-    maxBuffer: 16 * 1024 * 1024,
+  const frameBytes = w * h;
+  const header = Buffer.from(`P5\n${w} ${h}\n255\n`, 'ascii');
+  const vf = `crop=${crop.width}:${crop.height}:${crop.x}:${crop.y},scale=${w}:${h},format=gray,negate`;
+  const written = new Map<number, string>();
+  await new Promise<void>((resolve, reject) => {
+    const ff = spawn(
+      'ffmpeg',
+      ['-v', 'error', '-i', file, '-vf', vf, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    let frame = 0;
+    let stderr = '';
+    ff.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+    ff.stdout.on('data', (chunk: Buffer) => {
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes < frameBytes) return;
+      let buf = Buffer.concat(pending);
+      while (buf.length >= frameBytes) {
+        if (wanted.has(frame)) {
+          const path = join(sub, `${String(frame).padStart(7, '0')}.pgm`);
+          writeFileSync(path, Buffer.concat([header, buf.subarray(0, frameBytes)]));
+          written.set(frame, path);
+        }
+        frame++;
+        buf = buf.subarray(frameBytes);
+      }
+      pending = buf.length ? [Buffer.from(buf)] : [];
+      pendingBytes = buf.length;
+      if (frame > maxIndex) ff.kill('SIGTERM'); // everything wanted is out: stop decoding
+    });
+    ff.on('error', reject);
+    ff.on('close', (code, signal) => {
+      if (frame > maxIndex || code === 0) resolve();
+      else reject(new Error(`ffmpeg failed (code=${code}, signal=${signal}): ${stderr}`));
+    });
   });
-  const files = readdirSync(sub).sort();
-  if (files.length !== sorted.length) {
-    throw new Error(`ffmpeg extracted ${files.length} frames, expected ${sorted.length} (indices beyond the end?)`);
-  }
-  const byIndex = new Map(sorted.map((idx, k) => [idx, join(sub, files[k]!)]));
-  return indices.map((i) => byIndex.get(i)!);
+  const missing = indices.filter((i) => !written.has(i));
+  if (missing.length) throw new Error(`frames ${missing.slice(0, 5).join(',')} are beyond the end of ${file}`);
+  return indices.map((i) => written.get(i)!);
 }
 
 /** OCR one image as a single text line. `whitelist` restricts characters (digits and ':' for clocks). */
