@@ -17,12 +17,12 @@ describe('send builders', () => {
       audio: true,
       video: true,
     });
-    expect(srt).toMatch(/^srtsrc uri="srt:\/\/:7001\?mode=listener" latency=125 ! queue ! decodebin3 name=dec/);
+    expect(srt).toMatch(/^srtsrc uri="srt:\/\/:7001\?mode=listener" latency=125 ! queue ! decodebin name=dec/);
     const rtmp = sourceDescription(sendSourceSchema.parse({ kind: 'rtmp', url: 'rtmp://127.0.0.1/live/x' }), {
       audio: false,
       video: true,
     });
-    expect(rtmp).toContain('rtmp2src location="rtmp://127.0.0.1/live/x" ! queue ! flvdemux');
+    expect(rtmp).toContain('rtmp2src location="rtmp://127.0.0.1/live/x" ! queue ! decodebin name=dec');
     expect(rtmp).not.toContain('name=audio');
   });
   it('raw video → vp8enc real-time settings; matching encoded → passthrough; other codec → transcode', () => {

@@ -56,13 +56,13 @@ export function sourceDescription(src: SendSourceParsed, want: { audio: boolean;
     }
     case 'srt': {
       // MPEG-TS over SRT (OBS "srt://host:port?mode=caller", ffmpeg -f mpegts srt://…). Listener by default.
-      parts.push(`srtsrc uri=${gstQuote(src.uri)} latency=${src.latencyMs} ! queue ! decodebin3 name=dec`);
+      parts.push(`srtsrc uri=${gstQuote(src.uri)} latency=${src.latencyMs} ! queue ! decodebin name=dec`);
       parts.push(...decodedOutputs(want));
       break;
     }
     case 'rtmp': {
       // rtmp2src pulls (plays) a stream; OBS/ffmpeg publish to an RTMP server such as nginx-rtmp, we pull from it.
-      parts.push(`rtmp2src location=${gstQuote(src.url)} ! queue ! flvdemux ! decodebin3 name=dec`);
+      parts.push(`rtmp2src location=${gstQuote(src.url)} ! queue ! decodebin name=dec`);
       parts.push(...decodedOutputs(want));
       break;
     }

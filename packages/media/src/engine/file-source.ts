@@ -12,7 +12,6 @@
  * the pipeline's current running time on the concat outputs puts the first frame at "now"; clocksync then paces
  * the file at real time.
  */
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import { FILE_CONCAT } from './file-source-names.js';
 import { Gst, type GObj } from './gi.js';
 
