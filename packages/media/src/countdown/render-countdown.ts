@@ -9,7 +9,13 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { GLib, Gst } from '../engine/gi.js';
 import { CountdownSource } from './countdown-source.js';
-import { countdownStyleSchema, countdownTargetSchema } from './countdown-style.js';
+import {
+  countdownStyleSchema,
+  countdownTargetSchema,
+  type CountdownStyle,
+  type CountdownTarget,
+} from './countdown-style.js';
+import { CountdownError } from './errors.js';
 
 export const renderSpecSchema = z
   .object({
@@ -72,9 +78,21 @@ export function runCountdownRender(argv: string[]): void {
     console.error('usage: render-countdown \'{"durationMs":6000,"out":"/tmp/c.mkv","target":{…},"style":{…}}\'');
     process.exit(2);
   }
-  const spec = renderSpecSchema.parse(JSON.parse(raw));
-  const style = countdownStyleSchema.parse(spec.style);
-  const target = spec.target === null ? null : countdownTargetSchema.parse(spec.target);
+  let spec: z.output<typeof renderSpecSchema>;
+  let style: CountdownStyle;
+  let target: CountdownTarget | null;
+  try {
+    spec = renderSpecSchema.parse(JSON.parse(raw));
+    const st = countdownStyleSchema.safeParse(spec.style);
+    if (!st.success) throw new CountdownError('bad-style', `countdown style is invalid: ${st.error.message}`);
+    style = st.data;
+    const tg = spec.target === null ? null : countdownTargetSchema.safeParse(spec.target);
+    if (tg && !tg.success) throw new CountdownError('bad-target', `countdown target is invalid: ${tg.error.message}`);
+    target = tg ? tg.data : null;
+  } catch (err) {
+    print('error', { reason: err instanceof CountdownError ? err.reason : 'bad-spec', message: String(err) });
+    process.exit(2);
+  }
   const req = createRequire(import.meta.url);
   const GstController = style.beeps.enabled ? req('node-gtk').require('GstController', '1.0') : undefined;
 
