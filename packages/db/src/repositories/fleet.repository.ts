@@ -13,6 +13,10 @@ import {
   type WorkerRunningJob,
   type WorkerState,
 } from '../schema/fleet.js';
+import { conferences } from '../schema/conferences.js';
+import { rooms } from '../schema/rooms.js';
+import { talks } from '../schema/talks.js';
+import { DbError } from '../errors.js';
 import { parseInput } from './validation.js';
 
 export const workerHeartbeatSchema = z.object({
@@ -34,7 +38,7 @@ export type WorkerHeartbeat = z.input<typeof workerHeartbeatSchema>;
  */
 export function createFleetRepository(db: Db) {
   return {
-    /** Upserts the worker's row and refreshes last_seen_at; a worker marked `lost` by a reaper stays lost. */
+    /** Upserts the worker's row and refreshes last_seen_at (a worker wrongly reaped revives; its old leases stay fenced). */
     async heartbeat(input: WorkerHeartbeat): Promise<{ state: WorkerState }> {
       const values = parseInput(workerHeartbeatSchema, input, 'worker heartbeat');
       try {
@@ -44,7 +48,7 @@ export function createFleetRepository(db: Db) {
           .onConflictDoUpdate({
             target: workers.id,
             set: {
-              state: sql`CASE WHEN ${workers.state} = 'lost' THEN 'lost' ELSE excluded.state END`,
+              state: values.state,
               capacityMillicores: values.capacityMillicores,
               usedMillicores: values.usedMillicores,
               runningJobs: values.runningJobs,
@@ -87,6 +91,53 @@ export function createFleetRepository(db: Db) {
           .where(and(inArray(workers.id, ids), ne(workers.state, 'stopped')));
       } catch (error: unknown) {
         throw toDbError(error, 'workers');
+      }
+    },
+
+    /** What a stage job needs about its room and talk (server-side: includes the meeting URL). */
+    async getStageContext(
+      roomId: string,
+      talkId: string | null,
+    ): Promise<{
+      room: { slug: string; name: string; meetingUrl: string | null };
+      conferenceTimeZone: string;
+      talk: { title: string; speakers: string[]; startsAt: Date; durationSeconds: number } | null;
+    }> {
+      try {
+        const [room] = await db
+          .select({ slug: rooms.slug, name: rooms.name, meetingUrl: rooms.meetingUrl, timeZone: conferences.timeZone })
+          .from(rooms)
+          .innerJoin(conferences, eq(conferences.id, rooms.conferenceId))
+          .where(eq(rooms.id, roomId))
+          .limit(1);
+        if (!room) throw DbError.notFound('room', roomId);
+        let talk = null;
+        if (talkId) {
+          const [row] = await db
+            .select({
+              title: talks.title,
+              speakers: talks.speakers,
+              startsAt: talks.startsAt,
+              durationSeconds: talks.durationSeconds,
+            })
+            .from(talks)
+            .where(eq(talks.id, talkId))
+            .limit(1);
+          if (row)
+            talk = {
+              title: row.title,
+              speakers: row.speakers.map((s) => s.name),
+              startsAt: row.startsAt,
+              durationSeconds: row.durationSeconds,
+            };
+        }
+        return {
+          room: { slug: room.slug, name: room.name, meetingUrl: room.meetingUrl },
+          conferenceTimeZone: room.timeZone,
+          talk,
+        };
+      } catch (error: unknown) {
+        throw toDbError(error, `stage context of room ${roomId}`);
       }
     },
 

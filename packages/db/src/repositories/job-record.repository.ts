@@ -141,6 +141,45 @@ export function createJobRecordRepository(db: Db) {
       );
     },
 
+    /** running → queued when this worker still holds the lease (drain handover); the next claim takes it over. */
+    async releaseLease(id: string, lease: { workerId: string; bossJobId: string }, reason: string): Promise<boolean> {
+      try {
+        const rows = await db
+          .update(jobRecords)
+          .set({ status: 'queued', workerId: null, lastError: reason.slice(0, 4000) })
+          .where(
+            and(
+              eq(jobRecords.id, id),
+              eq(jobRecords.status, 'running'),
+              eq(jobRecords.workerId, lease.workerId),
+              eq(jobRecords.bossJobId, lease.bossJobId),
+            ),
+          )
+          .returning({ id: jobRecords.id });
+        return rows.length > 0;
+      } catch (error: unknown) {
+        throw toDbError(error, `job record ${id}`);
+      }
+    },
+
+    /** Running records of a room (optionally one role): what stop-stage cancels. */
+    async listRunningForRoom(roomId: string, role?: string): Promise<JobRecord[]> {
+      try {
+        return await db
+          .select()
+          .from(jobRecords)
+          .where(
+            and(
+              eq(jobRecords.roomId, roomId),
+              eq(jobRecords.status, 'running'),
+              ...(role ? [eq(jobRecords.role, role)] : []),
+            ),
+          );
+      } catch (error: unknown) {
+        throw toDbError(error, 'job record listing');
+      }
+    },
+
     /** Succeeded, failed or cancelled only while this worker still holds the lease (a lost lease must not write). */
     async finishLeased(
       id: string,

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { CapacityLedger, costOf, stageCostTable } from './capacity.js';
+
+describe('capacity', () => {
+  it('reads costs from the measured table', () => {
+    expect(costOf('broadcast')).toBe(640);
+    expect(costOf('playout')).toBe(50);
+    for (const row of Object.values(stageCostTable)) expect(row.measuredBy).toMatch(/bench\//);
+  });
+
+  it('reserves while the cost fits and refuses beyond capacity', () => {
+    const ledger = new CapacityLedger(1000);
+    expect(ledger.tryReserve(640)).toBe(true);
+    expect(ledger.tryReserve(640)).toBe(false);
+    expect(ledger.tryReserve(50)).toBe(true);
+    expect(ledger.usedMillicores).toBe(690);
+    ledger.release(640);
+    expect(ledger.tryReserve(640)).toBe(true);
+    ledger.release(10_000);
+    expect(ledger.usedMillicores).toBe(0);
+  });
+});

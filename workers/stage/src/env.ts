@@ -1,0 +1,43 @@
+import { createEnv } from '@t3-oss/env-core';
+import { dbEnvSchema } from '@stagecast/db';
+import { jobsEnvSchema } from '@stagecast/jobs';
+import { z } from 'zod';
+
+const videoPattern = /^(\d{2,4})x(\d{2,4})@(\d{1,3})$/;
+
+/** The stage worker's settings; the only place it reads process.env. Throws at start-up on a bad value. */
+export function stageEnv(source: Record<string, string | undefined> = process.env) {
+  return createEnv({
+    server: {
+      DATABASE_URL: dbEnvSchema.shape.DATABASE_URL,
+      PGBOSS_SCHEMA: jobsEnvSchema.shape.PGBOSS_SCHEMA,
+      LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** Root of the rooms' local outputs (the clock role writes <dir>/<room slug>/clock/index.m3u8). */
+      STAGE_OUTPUT_DIR: z.string().min(1).default('.stagecast/stage-output'),
+      /** CPU this worker may use for stage jobs, in millicores (1000 = one core); default 80 % of the cores. */
+      STAGE_CAPACITY_MILLICORES: z.coerce.number().int().positive().optional(),
+      /** Concurrent run-stage jobs polled for. */
+      STAGE_SLOTS: z.coerce.number().int().min(1).max(64).default(4),
+      STAGE_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
+      STAGE_HEARTBEAT_MS: z.coerce.number().int().min(250).default(2_000),
+      /** A worker silent this long is considered dead and its jobs move to other workers (must be < 30 s). */
+      STAGE_LEASE_STALE_MS: z.coerce.number().int().min(1_000).max(25_000).default(15_000),
+      /** Clock role video, WIDTHxHEIGHT@FPS. */
+      STAGE_CLOCK_VIDEO: z
+        .string()
+        .regex(videoPattern, 'STAGE_CLOCK_VIDEO must look like 1280x720@30')
+        .default('1280x720@30'),
+      CLOCK_MAX_OFFSET_MS: z.coerce.number().positive().default(50),
+      SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+    },
+    runtimeEnv: source,
+    emptyStringAsUndefined: true,
+  });
+}
+export type StageEnv = ReturnType<typeof stageEnv>;
+
+export function parseVideo(spec: string): { width: number; height: number; fps: number } {
+  const m = videoPattern.exec(spec);
+  if (!m) throw new Error(`invalid video spec '${spec}', expected WIDTHxHEIGHT@FPS`);
+  return { width: Number(m[1]), height: Number(m[2]), fps: Number(m[3]) };
+}

@@ -1,0 +1,49 @@
+/** Stage worker composition root: env → logger → db → jobs → runners → worker (registry, handlers) → shutdown. */
+import { createDb } from '@stagecast/db';
+import { createJobs } from '@stagecast/jobs';
+import { defaultCapacityMillicores } from './capacity.js';
+import { readClockSync } from './clock/clock-sync.js';
+import { parseVideo, stageEnv } from './env.js';
+import { createLogger } from './logger.js';
+import { createClockRunner } from './runners/clock.runner.js';
+import { createParticipantRunner } from './runners/participant.runner.js';
+import { createRunnerRegistry } from './runners/types.js';
+import { installShutdown } from './shutdown.js';
+import { startStageWorker } from './stage-worker.js';
+
+const env = stageEnv();
+const logger = createLogger({ level: env.LOG_LEVEL, name: 'stage' });
+const db = createDb({ connectionString: env.DATABASE_URL, applicationName: 'stagecast-stage' });
+const jobs = await createJobs({
+  connectionString: env.DATABASE_URL,
+  schema: env.PGBOSS_SCHEMA,
+  logger,
+  pollingIntervalSeconds: env.STAGE_POLL_SECONDS,
+  max: env.STAGE_SLOTS + 4,
+});
+const runners = createRunnerRegistry([
+  createClockRunner({ outputRoot: env.STAGE_OUTPUT_DIR, ...parseVideo(env.STAGE_CLOCK_VIDEO) }),
+  // The Jitsi participant runtime is not wired yet: these roles fail with a missing-dependency error.
+  createParticipantRunner('broadcast'),
+  createParticipantRunner('playout'),
+]);
+const worker = await startStageWorker({
+  db,
+  jobs,
+  logger,
+  runners,
+  capacityMillicores: env.STAGE_CAPACITY_MILLICORES ?? defaultCapacityMillicores(),
+  slots: env.STAGE_SLOTS,
+  pollingIntervalSeconds: env.STAGE_POLL_SECONDS,
+  heartbeatMs: env.STAGE_HEARTBEAT_MS,
+  staleMs: env.STAGE_LEASE_STALE_MS,
+  readClock: () => readClockSync({ maxOffsetMs: env.CLOCK_MAX_OFFSET_MS }),
+});
+installShutdown({
+  logger,
+  async stop({ force }) {
+    await worker.stop({ timeoutMs: force.aborted ? 1 : env.SHUTDOWN_TIMEOUT_MS });
+    await db.close();
+  },
+});
+logger.info({ workerId: worker.id }, 'ready');

@@ -1,0 +1,51 @@
+/**
+ * Two-stage signal handling (graphile-worker style): the first SIGTERM/SIGINT starts a graceful stop (stop taking
+ * jobs, abort handlers, wait); a second one forces. At the end the signal is re-raised with the default disposition,
+ * so the process exits "killed by SIGTERM" (exit status 143) as systemd and shells expect.
+ */
+import type { Logger } from '@stagecast/jobs';
+
+export interface ShutdownOptions {
+  logger: Logger;
+  /** Graceful stop; `force` is aborted on the second signal (stop waiting, close what is left). */
+  stop: (context: { signal: NodeJS.Signals; force: AbortSignal }) => Promise<void>;
+  signals?: NodeJS.Signals[];
+  /** Injected for tests; default process. */
+  target?: Pick<NodeJS.Process, 'on' | 'off' | 'kill' | 'pid' | 'exit'>;
+}
+
+export function installShutdown(options: ShutdownOptions): { dispose(): void } {
+  const target = options.target ?? process;
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  const force = new AbortController();
+  let first: NodeJS.Signals | undefined;
+  const reraise = (signal: NodeJS.Signals) => {
+    for (const s of signals) target.off(s, onSignal);
+    target.kill(target.pid, signal);
+  };
+  function onSignal(signal: NodeJS.Signals): void {
+    if (first) {
+      options.logger.warn({ signal }, 'second signal: forcing shutdown');
+      force.abort(new Error(`forced by second ${signal}`));
+      reraise(signal);
+      return;
+    }
+    first = signal;
+    options.logger.info({ signal }, 'signal received: draining (send it again to force)');
+    options
+      .stop({ signal, force: force.signal })
+      .catch((error: unknown) => {
+        options.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'graceful stop failed');
+      })
+      .finally(() => {
+        options.logger.info({ signal }, 'stopped; exiting');
+        if (!force.signal.aborted) reraise(signal);
+      });
+  }
+  for (const s of signals) target.on(s, onSignal);
+  return {
+    dispose() {
+      for (const s of signals) target.off(s, onSignal);
+    },
+  };
+}
