@@ -47,6 +47,8 @@ export function createSessionRepository(db: Db) {
       expiresAt: Date;
       userAgent?: string | null;
       ip?: string | null;
+      /** Creation instant from the caller's clock (default: now), so idle checks use one time base. */
+      now?: Date;
     }): Promise<Session> {
       assertHash(input.tokenHash, 'session token hash');
       parseInput(uuidSchema, input.userId, 'user id');
@@ -58,6 +60,7 @@ export function createSessionRepository(db: Db) {
             userId: input.userId,
             csrfToken: input.csrfToken,
             expiresAt: input.expiresAt,
+            ...(input.now ? { createdAt: input.now, lastSeenAt: input.now } : {}),
             userAgent: input.userAgent?.slice(0, 300) ?? null,
             ip: input.ip?.slice(0, 100) ?? null,
           })

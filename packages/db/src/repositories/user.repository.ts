@@ -195,12 +195,13 @@ export function createUserRepository(db: Db) {
 
     // Login attempts (rate limiting).
 
-    async recordLoginAttempt(attempt: { email: string; ip: string; succeeded: boolean }): Promise<void> {
+    async recordLoginAttempt(attempt: { email: string; ip: string; succeeded: boolean; at?: Date }): Promise<void> {
       try {
         await db.insert(loginAttempts).values({
           email: attempt.email.trim().toLowerCase().slice(0, 320),
           ip: attempt.ip.slice(0, 100),
           succeeded: attempt.succeeded,
+          ...(attempt.at ? { createdAt: attempt.at } : {}),
         });
       } catch (error: unknown) {
         throw toDbError(error, 'login attempt');

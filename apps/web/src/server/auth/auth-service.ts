@@ -82,7 +82,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const account = await deps.users.findCredentialsByEmail(email).catch(() => null);
       const ok = await verifyPassword(account?.passwordHash ?? null, input.password);
       if (!account || !ok || account.disabledAt !== null) {
-        await deps.users.recordLoginAttempt({ email, ip: input.ip, succeeded: false });
+        await deps.users.recordLoginAttempt({ email, ip: input.ip, succeeded: false, at: now });
         log.info({ ip: input.ip, known: account !== null }, 'sign-in failed');
         throw AuthError.invalidCredentials();
       }
@@ -100,8 +100,9 @@ export function createAuthService(deps: AuthServiceDeps) {
         expiresAt,
         userAgent: input.userAgent,
         ip: input.ip,
+        now,
       });
-      await deps.users.recordLoginAttempt({ email, ip: input.ip, succeeded: true });
+      await deps.users.recordLoginAttempt({ email, ip: input.ip, succeeded: true, at: now });
       await deps.users.markSignedIn(account.id, now);
       const { passwordHash: _omit, ...user } = account;
       log.info({ userId: user.id }, 'signed in');
