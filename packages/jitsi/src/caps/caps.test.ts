@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseXml } from '../xml/parse.js';
-import { capsElement, capsVer, capsVerificationString, discoInfoQuery, STAGECAST_DISCO_INFO } from './caps.js';
+import {
+  capsElement,
+  capsVer,
+  capsVerificationString,
+  discoInfoQuery,
+  FEATURE_JSON_SOURCES,
+  FEATURE_SSRC_REWRITING,
+  participantDiscoInfo,
+  STAGECAST_DISCO_INFO,
+} from './caps.js';
 
 describe('XEP-0115 caps', () => {
   it('reproduces the XEP-0115 §5.2 example', () => {
@@ -60,5 +69,17 @@ describe('XEP-0115 caps', () => {
     const features = q.getChildren('feature').map((f) => f.attrs.var!);
     expect(capsVer({ identities, features })).toBe(c.attrs.ver);
     expect(discoInfoQuery().attrs.node).toBeUndefined();
+  });
+});
+
+describe('participantDiscoInfo', () => {
+  it('keeps the default constant unless a feature option changes it, and the ver follows the features', () => {
+    expect(participantDiscoInfo()).toBe(STAGECAST_DISCO_INFO);
+    const rewriting = participantDiscoInfo({ ssrcRewriting: true });
+    expect(rewriting.features).toContain(FEATURE_SSRC_REWRITING);
+    expect(capsVer(rewriting)).not.toBe(capsVer(STAGECAST_DISCO_INFO));
+    const xmlOnly = participantDiscoInfo({ jsonSources: false });
+    expect(xmlOnly.features).not.toContain(FEATURE_JSON_SOURCES);
+    expect(discoInfoQuery('n#v', xmlOnly).getChildren('feature').map((f) => f.attrs.var)).toEqual([...xmlOnly.features]);
   });
 });
