@@ -78,6 +78,7 @@ export class EngineClient extends TypedEmitter<EngineClientEvents> {
   readonly #timings: EngineClientTimings;
   #stderrTail = '';
   #lastHeartbeat = Date.now();
+  #ready = false;
   #watchdog: NodeJS.Timeout;
   #dieReason: EngineDiedError['reason'] | null = null;
   #closing: Promise<void> | null = null;
@@ -112,7 +113,8 @@ export class EngineClient extends TypedEmitter<EngineClientEvents> {
       });
     });
     this.#watchdog = setInterval(() => {
-      if (this.#state !== 'running') return;
+      // Before `ready` the start timeout of createEngine() applies (node-gtk start-up takes seconds on a busy host).
+      if (this.#state !== 'running' || !this.#ready) return;
       const silent = Date.now() - this.#lastHeartbeat;
       if (silent > this.#timings.heartbeatTimeoutMs) {
         this.#log.error({ silentMs: silent }, 'engine heartbeat lost: killing the engine');
@@ -310,6 +312,10 @@ export class EngineClient extends TypedEmitter<EngineClientEvents> {
         p.reject(new EngineRequestError(e.code, p.method, e.message, e.details ?? {}));
       }
       return;
+    }
+    if (msg.event === 'ready') {
+      this.#ready = true;
+      this.#lastHeartbeat = Date.now();
     }
     if (msg.event === 'heartbeat') {
       this.#lastHeartbeat = Date.now();
