@@ -108,7 +108,7 @@ export function toJitsiBridgeOffer(rawOffer: string, o: JitsiBridgeOfferOptions)
 export function toWebrtcbinAnswer(participantAnswer: string, rawOffer: string): string {
   const a = sdpTransform.parse(participantAnswer);
   const off = sdpTransform.parse(rawOffer);
-  const byKind = { audio: a.media.find((m) => m.type === 'audio'), video: a.media.find((m) => m.type === 'video') };
+  const byKind = { audio: mergedKind(a, 'audio'), video: mergedKind(a, 'video') };
   const session = {
     iceUfrag: a.iceUfrag,
     icePwd: a.icePwd,
@@ -172,6 +172,24 @@ export function toWebrtcbinAnswer(participantAnswer: string, rawOffer: string): 
   delete a.fingerprint;
   delete a.setup;
   return sdpTransform.write(a);
+}
+
+/**
+ * The first m-line of a kind carrying the SSRCs and groups of every m-line of that kind: a participant may answer
+ * with several video m-lines (camera + desktop), which Jingle merges into one content the same way.
+ */
+function mergedKind(
+  a: sdpTransform.SessionDescription,
+  kind: 'audio' | 'video',
+): sdpTransform.MediaDescription | undefined {
+  const all = a.media.filter((m) => m.type === kind);
+  const first = all[0];
+  if (!first || all.length === 1) return first;
+  return {
+    ...first,
+    ssrcs: all.flatMap((m) => m.ssrcs ?? []),
+    ssrcGroups: all.flatMap((m) => m.ssrcGroups ?? []),
+  };
 }
 
 function parseCandidate(

@@ -85,4 +85,17 @@ describe('filterOffer', () => {
   it('reads FID groups', () => {
     expect(fidGroups(jitsiOffer).get(257838819)).toBe(865670341);
   });
+  it('desktopMline: a second, recvonly video m-line without remote SSRCs, in the BUNDLE group', () => {
+    const f = filterOffer(jitsiOffer, 'vp8', { desktopMline: true });
+    const s = sdpTransform.parse(f.sdp);
+    expect(s.media.map((m) => [m.mid, m.direction ?? 'sendrecv'])).toEqual([
+      ['audio', 'sendrecv'],
+      ['video', 'sendrecv'],
+      ['video-desktop', 'recvonly'],
+    ]);
+    expect(s.media[2]!.ssrcs).toBeUndefined();
+    expect(s.media[2]!.rtp.map((r) => r.payload)).toEqual([100, 96]);
+    expect(s.groups?.[0]?.mids).toBe('audio video video-desktop');
+    expect(f.mids).toEqual(['audio', 'video', 'video-desktop']);
+  });
 });

@@ -36,8 +36,17 @@ export class OfferError extends Error {
 
 const codecName = (c: VideoCodec) => (c === 'vp8' ? 'VP8' : 'H264');
 
-/** Keep opus + one video codec (+ its RTX), audio-level and TWCC extensions; drop AV1/VP9/RED/telephone-event. */
-export function filterOffer(sdp: string, preferred: VideoCodec): FilteredOffer {
+/** mid of the extra video m-line that carries our screen-share (desktop) source. */
+export const DESKTOP_MID = 'video-desktop';
+
+/**
+ * Keep opus + one video codec (+ its RTX), audio-level and TWCC extensions; drop AV1/VP9/RED/telephone-event.
+ * With `desktopMline`, append a copy of the video m-line (no remote SSRCs, offered recvonly → we answer sendonly) for a
+ * second video send source: webrtcbin sends one source per transceiver and Jitsi offers one video m-line. The Jingle
+ * layer merges both video m-lines of the answer into one `<content name="video">` (jitsi-protocol.md §8), as LJM
+ * does for its extra unified-plan m-lines.
+ */
+export function filterOffer(sdp: string, preferred: VideoCodec, opts: { desktopMline?: boolean } = {}): FilteredOffer {
   const s = sdpTransform.parse(sdp);
   const out: FilteredOffer = { sdp: '', mids: [] };
   for (const m of s.media) {
@@ -88,6 +97,20 @@ export function filterOffer(sdp: string, preferred: VideoCodec): FilteredOffer {
     m.rtcpFb = (m.rtcpFb ?? []).filter((f) => String(f.payload) === '*' || keep.includes(Number(f.payload)));
     m.payloads = keep.join(' ');
     m.ext = (m.ext ?? []).filter((e) => KEEP_EXT.has(e.uri));
+  }
+  if (opts.desktopMline) {
+    const v = s.media.find((m) => m.type === 'video');
+    if (v) {
+      const copy: sdpTransform.MediaDescription = JSON.parse(JSON.stringify(v));
+      copy.mid = DESKTOP_MID;
+      copy.direction = 'recvonly';
+      delete copy.ssrcs;
+      delete copy.ssrcGroups;
+      delete copy.msid;
+      s.media.push(copy);
+      out.mids.push(DESKTOP_MID);
+      for (const g of s.groups ?? []) if (g.type === 'BUNDLE') g.mids = `${g.mids} ${DESKTOP_MID}`;
+    }
   }
   out.sdp = sdpTransform.write(s);
   return out;

@@ -243,7 +243,7 @@ export class WebrtcSession {
     this.#assertOpen();
     let filtered: FilteredOffer;
     try {
-      filtered = filterOffer(sdp, this.#o.send?.videoCodec ?? 'vp8');
+      filtered = filterOffer(sdp, this.#o.send?.videoCodec ?? 'vp8', { desktopMline: this.#sendsDesktop() });
     } catch (err) {
       throw new SessionError(
         'negotiation',
@@ -338,6 +338,28 @@ export class WebrtcSession {
     }
     bin.syncStateWithParent();
     this.#startFile(bin, send.source);
+    // Screen-share: its own source bin and leg (the desktop m-line of filterOffer); video only.
+    const desktopReq = this.#o.localSources.find((s) => s.media === 'video' && s.videoType === 'desktop');
+    if (this.#sendsDesktop() && desktopReq && send.desktop && f.video) {
+      const dbin = parseBin(
+        sourceDescription(send.desktop, { audio: false, video: true }),
+        'desktop send pipeline',
+        false,
+      );
+      this.pipeline.add(dbin);
+      this.#addLeg(dbin, {
+        media: 'video',
+        ssrc: desktopReq.ssrc,
+        name: desktopReq.name,
+        codec: f.video.codec,
+        pt: f.video.pt,
+        extmaps: f.video.extmaps,
+        dynamic: send.desktop.kind === 'pipeline',
+        active: true,
+      });
+      dbin.syncStateWithParent();
+      this.#startFile(dbin, send.desktop);
+    }
   }
 
   /** Receive-only media: pre-create a recvonly transceiver with the TWCC extmap, or the answer has no TWCC (§5). */
@@ -359,6 +381,13 @@ export class WebrtcSession {
       );
       if (tr) tr.doNack = true;
     }
+  }
+
+  /** A desktop (screen-share) source is declared and has a send spec. */
+  #sendsDesktop(): boolean {
+    return (
+      !!this.#o.send?.desktop && this.#o.localSources.some((s) => s.media === 'video' && s.videoType === 'desktop')
+    );
   }
 
   #startFile(bin: GObj, source: SendSpecParsed['source']): void {

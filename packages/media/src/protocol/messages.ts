@@ -114,6 +114,11 @@ export const sendSpecSchema = z.object({
   encoder: encoderSettingsSchema.default({ videoBitrate: 1_500_000, keyframeInterval: 60, audioBitrate: 48_000 }),
   /** Preferred video codec; the negotiated one must be in the offer. */
   videoCodec: videoCodecSchema.default('vp8'),
+  /**
+   * Screen-share: a second source whose video is sent as the desktop source (`<ep>-v1`, videoType `desktop`) when
+   * the session's localSources declare one. Encoded with the same codec and settings as the camera.
+   */
+  desktop: sendSourceSchema.optional(),
 });
 export type SendSpec = z.input<typeof sendSpecSchema>;
 export type SendSpecParsed = z.infer<typeof sendSpecSchema>;

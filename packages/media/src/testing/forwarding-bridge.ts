@@ -107,5 +107,8 @@ export async function createForwardingBridge(
 ): Promise<ForwardingBridge> {
   const { engine, ...engineOpts } = opts;
   if (engine) return new ForwardingBridge(engine, false);
-  return new ForwardingBridge(await createEngine(engineOpts), true);
+  // A testbed bridge carries every participant's media on a shared 2-core box: a 3 s heartbeat gap under load is
+  // not a hang worth killing the whole conference for (the product engines keep the strict default).
+  const timings = { heartbeatTimeoutMs: 10_000, ...engineOpts.timings };
+  return new ForwardingBridge(await createEngine({ ...engineOpts, timings }), true);
 }
