@@ -130,7 +130,7 @@ describe('stagecast join (testbed with media)', () => {
       if (roomJid.startsWith(`${r}@`)) left.push(nick);
     });
     try {
-      const a = join_(url, '--nick', 'Alice', '--send-pipeline', PUBLISH(320, 240, 440));
+      const a = join_(url, '--nick', 'Alice', '-v', '--send-pipeline', PUBLISH(320, 240, 440));
       const { ep: aEp, enginePid: aEngine } = await joined(a);
       const b = join_(url, '--nick', 'Bob', '--recv-pipeline-participant-template', 'fakesink sync=false');
       const { ep: bEp, enginePid: bEngine } = await joined(b);
@@ -147,8 +147,11 @@ describe('stagecast join (testbed with media)', () => {
       mark = b.lines.length;
       const aMark = a.lines.length;
       process.kill(aEngine, 'SIGSTOP');
-      await a.waitForLine(/^engine restarted \(pid (\d+)/, 60_000, aMark);
-      await b.waitForLine(new RegExp(`^first video frame from ${aEp}-v0 decoded`), 90_000, mark);
+      const withA = (e: unknown) => {
+        throw new Error(`${(e as Error).message}\n--- Alice:\n${a.lines.slice(aMark).join('\n')}`);
+      };
+      await a.waitForLine(/^engine restarted \(pid (\d+)/, 60_000, aMark).catch(withA);
+      await b.waitForLine(new RegExp(`^first video frame from ${aEp}-v0 decoded`), 90_000, mark).catch(withA);
 
       expect(left).toEqual([]); // nobody left the MUC
       expect(tb.focus.participants(r).map((p) => p.nick).sort()).toEqual([aEp, bEp].sort());

@@ -4,8 +4,12 @@
  * engine is running wait for the next one (bounded by a timeout); the old engine's events are never forwarded, so the
  * Jingle layer is told to restart only by the supervisor, once the new engine is ready (docs/jitsi-protocol.md §14).
  * Remote sources are enriched with the owner's display name for templates ({nick}).
+ *
+ * After a restart our sources get fresh SSRCs (names stay): receivers and the bridge dropped the old SSRCs with the
+ * source-remove of the terminated session, and a re-signalled old SSRC would hit their stale demuxer state.
  */
 import type { AnswerResult, MediaPort, MediaPortEvent, OpenSessionParams, RemoteCandidateParams, RemoteDescriptionParams, RemoteSource } from '@stagecast/jitsi';
+import { randomInt } from 'node:crypto';
 import type { EngineClient } from '@stagecast/media';
 
 export class SupervisedMediaPort implements MediaPort {
@@ -16,6 +20,9 @@ export class SupervisedMediaPort implements MediaPort {
   readonly #sids = new Set<string>();
   #waiters: { resolve: (e: EngineClient) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }[] = [];
   #closed = false;
+  #generation = 0;
+  /** Our signalled SSRC → the SSRC used with the current engine (identity for the first engine). */
+  readonly #ssrcs = new Map<number, number>();
 
   constructor(
     private readonly nickOf: (endpointId: string) => string | undefined,
@@ -30,6 +37,8 @@ export class SupervisedMediaPort implements MediaPort {
   setEngine(engine: EngineClient): void {
     this.#unsubscribe?.();
     this.#sids.clear();
+    if (this.#engine || this.#generation > 0) this.#ssrcs.clear();
+    this.#generation++;
     this.#engine = engine;
     this.#unsubscribe = engine.subscribe((e) => {
       if (e.type === 'sessionLost') return; // the supervisor requests the restart once a new engine runs
@@ -83,9 +92,21 @@ export class SupervisedMediaPort implements MediaPort {
     });
   }
 
+  #localSsrc(ssrc: number): number {
+    if (this.#generation <= 1) return ssrc;
+    let mapped = this.#ssrcs.get(ssrc);
+    if (mapped === undefined) {
+      const used = new Set(this.#ssrcs.values());
+      do mapped = randomInt(1, 0xffffffff);
+      while (used.has(mapped) || mapped === ssrc);
+      this.#ssrcs.set(ssrc, mapped);
+    }
+    return mapped;
+  }
+
   async openSession(params: OpenSessionParams): Promise<void> {
     const e = await this.#running();
-    await e.openSession(params);
+    await e.openSession({ ...params, localSources: params.localSources.map((s) => ({ ...s, ssrc: this.#localSsrc(s.ssrc) })) });
     if (this.#engine === e) this.#sids.add(params.sid);
   }
 
