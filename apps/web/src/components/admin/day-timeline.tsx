@@ -21,7 +21,7 @@ function minuteOfDay(instant: Date, timeZone: string): number {
   return (h ?? 0) * 60 + (m ?? 0);
 }
 
-const pxPerMinute = 1.6;
+const pxPerMinute = 2.2;
 
 /**
  * One column per room and a shared time axis per day (conference time zone). Talks that cross midnight are drawn to

@@ -78,7 +78,7 @@ export function ImportPanel({ conferenceId, timeZone }: { conferenceId: string; 
         <p className="meta">
           frab / pretalx schedule.xml or schedule.json, or wafer pentabarf.xml. Nothing is stored until you apply.
         </p>
-        <div className="admin-form__row">
+        <div className="admin-form admin-form__row">
           <label>
             Upload a file
             <input
