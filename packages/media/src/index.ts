@@ -29,3 +29,12 @@ export {
   formatOfCaps,
 } from './builders/send.js';
 export { branchPlan, fillTemplate, sanitizeTemplateValue, type TemplateVars } from './builders/receive.js';
+export {
+  createMetricsServer,
+  MetricsServerError,
+  MetricsState,
+  metricsServerOptionsSchema,
+  type MetricsServer,
+  type MetricsServerOptions,
+  type MetricsEventSource,
+} from './metrics/metrics-server.js';
