@@ -2,7 +2,7 @@
 // Creates an admin account (or, with --reset, sets a new password for an existing one) in DATABASE_URL. Without
 // --password a random one is generated and printed once. --if-missing exits 0 without changes when the e-mail exists.
 import { parseArgs } from 'node:util';
-import { createDb, createUserRepository, dbEnv, DbError, migrate } from '@stagecast/db';
+import { createDb, createUserRepository, dbEnv, DbError } from '@stagecast/db';
 import { hashPassword, minPasswordLength } from '../server/auth/password.js';
 import { generatePassword } from '../server/auth/tokens.js';
 
@@ -25,8 +25,9 @@ async function main(): Promise<number> {
     console.error(`admin:create: --password must have at least ${minPasswordLength} characters (or leave it out to generate one)`);
     return 2;
   }
+  // Migrations are not run here: DATABASE_URL may pin a schema (?options=-c search_path=…) whose migrations are
+  // applied by its owner (`npm run migrate -w @stagecast/db`, test setup); a missing table says so.
   const { DATABASE_URL } = dbEnv();
-  await migrate({ connectionString: DATABASE_URL });
   const handle = createDb({ connectionString: DATABASE_URL, max: 1, applicationName: 'stagecast-admin-create' });
   try {
     const users = createUserRepository(handle.db);
