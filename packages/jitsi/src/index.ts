@@ -1,3 +1,8 @@
+// Ambient types for @xmpp/* (untyped upstream), so programs that compile these sources (bench, apps) get them too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations must reach consumers
+/// <reference path="./xml/xmpp-xml.d.ts" />
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations must reach consumers
+/// <reference path="./connection/xmpp-client.d.ts" />
 export { createParticipant, prepareParticipant, JitsiParticipant, newEndpointId, type ParticipantOptions, type ParticipantEvents, type ParticipantState } from './client.js';
 export * from './errors.js';
 export type * from './media-port.js';

@@ -1,3 +1,8 @@
+// Ambient types for @xmpp/* (untyped upstream), so programs that compile these sources (bench, apps) get them too.
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations must reach consumers
+/// <reference path="../xml/xmpp-xml.d.ts" />
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ambient declarations must reach consumers
+/// <reference path="../connection/xmpp-client.d.ts" />
 export { FakeMediaPort, type FakeMediaPortOptions } from './fake-media-port.js';
 export { TestFocus, type TestFocusOptions, type TestFocusEvents, type FocusParticipant, type RoomBehaviour } from './test-focus.js';
 export { TestBridge, type TestBridgeOptions, type ReceivedBridgeMessage } from './test-bridge.js';
