@@ -109,7 +109,7 @@ test.describe('watch page', () => {
     await expect(page.getByTestId('hls-url')).toHaveText(playlistUrl);
     await expect(page.getByTestId('embed-snippet')).toContainText(`/embed/${room.publicSlug}`);
 
-    const png = await page.screenshot({ fullPage: true });
+    const png = await page.screenshot({ fullPage: true, path: testInfo.outputPath('watch-playing.png') });
     await testInfo.attach('watch-playing.png', { body: png, contentType: 'image/png' });
     const stats = imageStats(decodePng(await video.screenshot()));
     // SMPTE bars with the clock: many colours, not a black or blank frame.

@@ -277,7 +277,7 @@ export function HlsPlayer({ src, title, clockRef, compact = false }: HlsPlayerPr
             onClick={unmute}
             data-testid="unmute"
           >
-            🔇 Unmute
+            Unmute
           </button>
         ) : null}
       </div>
