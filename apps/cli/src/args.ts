@@ -34,8 +34,10 @@ Sending:
 
 Receiving:
   --recv-pipeline-participant-template '<gst-launch>'
-                                      instantiated per remote source; elements named "audio"/"video" receive it;
-                                      placeholders {participant_id} {nick} {source_name} {media_type}
+                                      instantiated once per remote source (camera, screen share and audio each get
+                                      their own instance), fed decoded media at its first element; placeholders
+                                      {participant_id} {nick} {source_name} {media_type}, e.g.
+                                      'queue ! matroskamux ! filesink location={nick}-{source_name}.mkv'
   --recv-pipeline '<gst-launch>'      one shared bin with request pads on elements named "audio"/"video"
   --last-n <n>                        how many video sources the bridge forwards to us (-1 = all, default -1)
   --select-endpoints <id,id,…>        endpoints whose video we want with priority
@@ -46,7 +48,9 @@ Other:
   -v, --verbose                       debug logs (repeat for trace)
   -h, --help                          this help
 
-Exit codes: 0 left cleanly, 64 bad usage, 69 could not join (network, auth, room), 70 media failure, 130 interrupted.`;
+Ctrl-C / SIGTERM leaves cleanly (engine EOS so recordings are finalised, then leave presence); a second one forces.
+Exit codes: 0 left cleanly, 64 bad usage, 69 could not join or lost the room (network, auth, room), 70 media failure
+(bad pipeline, engine restarts exhausted), 130 interrupted before joining or forced.`;
 
 const gstPipeline = z
   .string()
