@@ -136,7 +136,8 @@ export function createJobRecordRepository(db: Db) {
       return transition(
         id,
         ['queued', 'running'],
-        { status: 'queued', workerId: null, bossJobId: update.bossJobId, lastError: update.reason.slice(0, 4000) },
+        // worker_id keeps the last holder (shown as "taken over from" by the next run).
+        { status: 'queued', bossJobId: update.bossJobId, lastError: update.reason.slice(0, 4000) },
         'queued or running',
       );
     },
@@ -146,7 +147,7 @@ export function createJobRecordRepository(db: Db) {
       try {
         const rows = await db
           .update(jobRecords)
-          .set({ status: 'queued', workerId: null, lastError: reason.slice(0, 4000) })
+          .set({ status: 'queued', lastError: reason.slice(0, 4000) })
           .where(
             and(
               eq(jobRecords.id, id),

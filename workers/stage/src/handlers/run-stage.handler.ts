@@ -71,7 +71,7 @@ export function createRunStageHandler(deps: RunStageDeps) {
           `run-stage ${payload.jobRecordId} already ran ${before.attempt} times`,
         );
       }
-      const takeover = before.status === 'running' || (before.lastError?.includes('taken over') ?? false);
+      const takeover = before.workerId !== null && before.workerId !== deps.registry.id;
       const claimed = await records.claim(payload.jobRecordId, lease);
       const startedAt = new Date();
       const context = await fleet.getStageContext(roomId, payload.talkId);
