@@ -114,7 +114,10 @@ describe('stagecast join (testbed with media)', () => {
     // Frame continuity while Carol came and went: no gap over 1 s in A's recording.
     const t = frameTimes(join(dir, `${r}-Alice-${aEp}-v0.mkv`));
     const maxGap = Math.max(...t.slice(1).map((x, i) => x - t[i]!));
-    expect(maxGap).toBeLessThan(1);
+    // Bound generous for a 2-core machine shared by several engineers (never assert on speed); a broken stream (branch
+    // torn down, decoder waiting for a keyframe that never comes) shows as a gap of many seconds or a missing branch.
+    console.log(`A at B: ${t.length} frames over ${seconds.toFixed(1)} s, largest gap ${maxGap.toFixed(3)} s`);
+    expect(maxGap).toBeLessThan(3);
     // Carol's own recording exists and has her resolution.
     expect(probe(join(dir, `${r}-Carol-${cEp}-v0.mkv`)).streams[0]).toMatchObject({ width: 160, height: 120 });
 
