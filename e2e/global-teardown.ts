@@ -11,6 +11,7 @@ export default async function globalTeardown(): Promise<void> {
   });
   try {
     await admin.pool.query(`DROP SCHEMA IF EXISTS "${e2eSettings.schema}" CASCADE`);
+    await admin.pool.query(`DROP SCHEMA IF EXISTS "${e2eSettings.schema}_boss" CASCADE`);
   } finally {
     await admin.close();
   }

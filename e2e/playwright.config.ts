@@ -55,6 +55,10 @@ export default defineConfig({
       E2E_PORT: String(e2eSettings.port),
       NEXT_TELEMETRY_DISABLED: '1',
       LOG_LEVEL: 'warn',
+      // Talk video uploads of the admin specs (git-ignored, next to the reports).
+      VIDEO_STORAGE_DIR: `${here}.artifacts/uploads`,
+      // Live-control jobs go to a pg-boss schema of the suite's own.
+      PGBOSS_SCHEMA: `${e2eSettings.schema}_boss`,
     },
   },
 });

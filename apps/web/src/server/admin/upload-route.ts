@@ -101,10 +101,14 @@ export async function handleVideoUpload(
       },
     });
   } catch (error: unknown) {
-    if (error instanceof AdminError && error.reason.startsWith('video-')) {
-      ctx.log.info({ talkId, reason: error.reason }, 'talk video rejected');
-      return json(error.reason === 'video-too-large' ? 413 : error.reason === 'video-type-not-allowed' ? 415 : 422, {
-        error: { reason: error.reason, message: error.message },
+    if (
+      (error instanceof AdminError || (error instanceof Error && error.name === 'AdminError')) &&
+      (error as AdminError).reason.startsWith('video-')
+    ) {
+      const rejected = error as AdminError;
+      ctx.log.info({ talkId, reason: rejected.reason }, 'talk video rejected');
+      return json(rejected.reason === 'video-too-large' ? 413 : rejected.reason === 'video-type-not-allowed' ? 415 : 422, {
+        error: { reason: rejected.reason, message: rejected.message },
       });
     }
     const mapped = toTRPCError(error);

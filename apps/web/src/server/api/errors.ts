@@ -40,10 +40,21 @@ const jobsCodes: Record<JobsError['reason'], TRPCError['code']> = {
 
 const GENERIC_MESSAGE = 'unexpected server error; the details are in the server log';
 
+/**
+ * `instanceof` plus a structural fallback: Next's webpack build may bundle a module once per layer (route handlers,
+ * server components), so an error class from one copy is not `instanceof` the other's.
+ */
+function isNamedError<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T, name: string): error is T {
+  return (
+    error instanceof type ||
+    (error instanceof Error && error.name === name && typeof (error as { reason?: unknown }).reason === 'string')
+  );
+}
+
 /** Maps anything a handler threw to a TRPCError; existing TRPCErrors pass through untouched. */
 export function toTRPCError(error: unknown): TRPCError {
   if (error instanceof TRPCError) return error;
-  if (error instanceof DbError) {
+  if (isNamedError(error, DbError, 'DbError')) {
     const code = dbCodes[error.reason];
     return new TRPCError({
       code,
@@ -51,11 +62,11 @@ export function toTRPCError(error: unknown): TRPCError {
       cause: error,
     });
   }
-  if (error instanceof AuthError) return new TRPCError({ code: authCodes[error.reason], message: error.message, cause: error });
-  if (error instanceof AdminError) {
+  if (isNamedError(error, AuthError, 'AuthError')) return new TRPCError({ code: authCodes[error.reason], message: error.message, cause: error });
+  if (isNamedError(error, AdminError, 'AdminError')) {
     return new TRPCError({ code: error.reason === 'not-found' ? 'NOT_FOUND' : 'BAD_REQUEST', message: error.message, cause: error });
   }
-  if (error instanceof JobsError) {
+  if (isNamedError(error, JobsError, 'JobsError')) {
     const code = jobsCodes[error.reason];
     return new TRPCError({
       code,
@@ -64,7 +75,11 @@ export function toTRPCError(error: unknown): TRPCError {
     });
   }
   // Schedule documents and mappings are the caller's input: their messages name the line and the fix.
-  if (error instanceof ScheduleParseError || error instanceof RoomMappingError || error instanceof PlanImportError) {
+  if (
+    isNamedError(error, ScheduleParseError, 'ScheduleParseError') ||
+    isNamedError(error, RoomMappingError, 'RoomMappingError') ||
+    isNamedError(error, PlanImportError, 'PlanImportError')
+  ) {
     return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
   }
   return new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: GENERIC_MESSAGE, cause: error });

@@ -55,3 +55,14 @@ describe('procedure guards (unit, fake context)', () => {
     expect(await code(caller({ kind: 'anonymous' }, { origin: 'http://evil.test' }).auth.signIn({ email: 'a@b.c', password: 'x' }))).toBe('FORBIDDEN');
   });
 });
+
+describe('error mapping across bundle copies', () => {
+  it('maps domain errors by name and reason when instanceof fails (webpack layers duplicate modules)', async () => {
+    const { toTRPCError } = await import('./errors.js');
+    const copy = Object.assign(new Error('you are not allowed to do this'), { name: 'AuthError', reason: 'forbidden' });
+    expect(toTRPCError(copy).code).toBe('FORBIDDEN');
+    const video = Object.assign(new Error('bad file'), { name: 'AdminError', reason: 'video-unreadable' });
+    expect(toTRPCError(video)).toMatchObject({ code: 'BAD_REQUEST', message: 'bad file' });
+    expect(toTRPCError(Object.assign(new Error('x'), { name: 'AuthError' })).code).toBe('INTERNAL_SERVER_ERROR');
+  });
+});
