@@ -71,7 +71,18 @@ step_start_web() {
   ok "web app healthy: $body"
 }
 
-DEMO_STEPS=(step_bootstrap step_migrate_and_seed step_build_web step_start_web)
+# Demo only: an admin account whose password is (re)generated on every run and printed below.
+DEMO_ADMIN_EMAIL=demo-admin@stagecast.local
+DEMO_ADMIN_PASSWORD=''
+step_demo_admin() {
+  local out
+  out="$(npm run --silent admin:create -w @stagecast/web -- --email "$DEMO_ADMIN_EMAIL" --name 'Demo Admin' --reset 2>&1)" ||
+    die "creating the demo admin failed: $out" "run 'DATABASE_URL=$DATABASE_URL npm run admin:create -w @stagecast/web -- --email $DEMO_ADMIN_EMAIL --reset'"
+  DEMO_ADMIN_PASSWORD="$(sed -n 's/^password: //p' <<<"$out")"
+  [[ -n "$DEMO_ADMIN_PASSWORD" ]] || die "admin:create printed no password: $out" "run it by hand to see why"
+}
+
+DEMO_STEPS=(step_bootstrap step_migrate_and_seed step_demo_admin step_build_web step_start_web)
 
 start=$SECONDS
 for step in "${DEMO_STEPS[@]}"; do "$step"; done
@@ -82,6 +93,7 @@ cat >&2 <<MSG
     Public listing:   $WEB_URL/
     Demo conference:  $WEB_URL/conferences/stagecast-demo
     Health page:      $WEB_URL/health   (JSON: $WEB_URL/api/health)
+    Admin (demo):     $WEB_URL/admin   e-mail $DEMO_ADMIN_EMAIL   password $DEMO_ADMIN_PASSWORD
     Logs:             $log_dir/
 
 MSG
