@@ -38,3 +38,4 @@ export {
   type MetricsServerOptions,
   type MetricsEventSource,
 } from './metrics/metrics-server.js';
+export * from './hls/index.js';
