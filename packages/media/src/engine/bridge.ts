@@ -60,6 +60,8 @@ export interface BridgeSource extends DeclaredSource {
 }
 
 interface Source extends BridgeSource {
+  /** Forwarding stays inside one conference. */
+  conference: string;
   /** Where forwarded legs attach; fed by the ingress bin once the sender's pad appears. */
   tee: GObj;
   ingress: GObj | null;
@@ -78,6 +80,7 @@ interface Leg {
 
 interface Endpoint {
   id: string;
+  conference: string;
   webrtc: GObj;
   h264: boolean;
   signals: [GObj, number][];
@@ -202,7 +205,7 @@ export class ForwardingBridgeEngine {
 
   async allocateEndpoint(
     id: string,
-    opts: { h264: boolean; gatherTimeoutMs: number },
+    opts: { h264: boolean; gatherTimeoutMs: number; conferenceId: string },
   ): Promise<{ offerSdp: string; sources: BridgeSource[] }> {
     this.#assertOpen();
     if (this.#endpoints.has(id))
@@ -212,6 +215,7 @@ export class ForwardingBridgeEngine {
     webrtc.latency = 100;
     const ep: Endpoint = {
       id,
+      conference: opts.conferenceId,
       webrtc,
       h264: opts.h264,
       signals: [],
@@ -291,14 +295,16 @@ export class ForwardingBridgeEngine {
       tee.allowNotLinked = true;
       this.pipeline.add(tee);
       tee.syncStateWithParent();
-      const s: Source = { ...d, owner: id, tee, ingress: null, encoding, keyframeRequests: 0 };
+      const s: Source = { ...d, owner: id, conference: ep.conference, tee, ingress: null, encoding, keyframeRequests: 0 };
       this.#sources.set(d.ssrc, s);
       added.push(s);
     }
     const previous = ep.participantAnswer;
     ep.participantAnswer = answerSdp;
     try {
-      await this.#serial(ep, () => this.#setRemoteAnswer(ep));
+      // A second accept (the participant's own source-add/-remove) finds webrtcbin in `stable`: re-offer locally first.
+      if (previous) await this.#renegotiate(ep);
+      else await this.#serial(ep, () => this.#setRemoteAnswer(ep));
     } catch (err) {
       ep.participantAnswer = previous;
       for (const s of added) {
@@ -426,7 +432,7 @@ export class ForwardingBridgeEngine {
   // ---------------- internals ----------------
 
   #accepts(ep: Endpoint, s: Source): boolean {
-    return s.encoding !== 'H264' || ep.h264;
+    return ep.conference === s.conference && (s.encoding !== 'H264' || ep.h264);
   }
 
   #validateDeclared(id: string, declared: DeclaredSource[]): void {

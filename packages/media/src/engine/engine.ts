@@ -139,7 +139,7 @@ export function runEngine(): void {
       return {};
     },
     'bridge.allocateEndpoint': (p) =>
-      getBridge().allocateEndpoint(p.endpointId, { h264: p.h264, gatherTimeoutMs: p.gatherTimeoutMs }),
+      getBridge().allocateEndpoint(p.endpointId, { h264: p.h264, gatherTimeoutMs: p.gatherTimeoutMs, conferenceId: p.conferenceId }),
     'bridge.acceptAnswer': async (p) => {
       await getBridge().acceptAnswer(p.endpointId, p.answerSdp, p.sources);
       return {};

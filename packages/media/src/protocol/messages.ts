@@ -210,6 +210,8 @@ export const bridgeAllocateParamsSchema = z.object({
   endpointId: endpointIdSchema,
   /** Offer H264 (107, RTX 99) besides VP8 (100, RTX 96); H264 sources are forwarded only to endpoints that offered it. */
   h264: z.boolean().default(false),
+  /** Forwarding happens between endpoints of the same conference only. */
+  conferenceId: z.string().min(1).max(512).default('default'),
   /** How long to wait for ICE gathering so the offer carries the bridge's candidates (later ones are events). */
   gatherTimeoutMs: z.number().int().nonnegative().default(3000),
 });

@@ -22,6 +22,8 @@ export type ForwardingBridgeEvents = {
 };
 
 export interface AllocateEndpointOptions {
+  /** Forward only between endpoints of the same conference. Default `default`. */
+  conferenceId?: string;
   /** Offer H264 (PT 107, RTX 99) besides VP8 (100, RTX 96). Default false. */
   h264?: boolean;
   /** Wait this long for ICE gathering so the offer carries candidates. Default 3000 ms. */

@@ -15,3 +15,12 @@ export {
   withRemoteSources,
   type BridgeSourceSdp,
 } from '../engine/bridge-sdp.js';
+export {
+  ForwardingBridgeBackend,
+  synthesizeAnswer,
+  candidateLine,
+  type BackendBridgeTransport,
+  type BackendCandidate,
+  type BackendEndpointTransport,
+  type BackendSource,
+} from './forwarding-bridge-backend.js';
