@@ -25,7 +25,18 @@ test.describe.configure({ mode: 'serial' });
 test.beforeAll(() => {
   const created = spawnSync(
     'npm',
-    ['run', 'admin:create', '-w', '@stagecast/web', '--', '--email', admin.email, '--password', admin.password, '--reset'],
+    [
+      'run',
+      'admin:create',
+      '-w',
+      '@stagecast/web',
+      '--',
+      '--email',
+      admin.email,
+      '--password',
+      admin.password,
+      '--reset',
+    ],
     { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_URL: appDatabaseUrl() }, timeout: 120_000 },
   );
   if (created.status !== 0) throw new Error(`admin:create failed: ${created.stderr}${created.stdout}`);
@@ -50,7 +61,10 @@ test.beforeAll(() => {
     ],
     { timeout: 60_000 },
   );
-  writeFileSync(join(media, 'broken.mp4'), Buffer.from('this is not an mp4 file, just text pretending to be one\n'.repeat(50)));
+  writeFileSync(
+    join(media, 'broken.mp4'),
+    Buffer.from('this is not an mp4 file, just text pretending to be one\n'.repeat(50)),
+  );
 });
 test.afterAll(() => {
   if (media) rmSync(media, { recursive: true, force: true });
@@ -91,7 +105,10 @@ test('the admin creates an organizer for the demo conference', async ({ page, pa
   expect(pageErrors).toEqual([]);
 });
 
-test('the organizer imports a schedule with a preview, maps a room and sees the timeline', async ({ page, pageErrors }, testInfo) => {
+test('the organizer imports a schedule with a preview, maps a room and sees the timeline', async ({
+  page,
+  pageErrors,
+}, testInfo) => {
   await signIn(page, organizerEmail, organizerPassword);
   await expect(page.getByTestId('signed-in-as')).toContainText('Olga Organizer · organizer');
   await expect(page.getByRole('link', { name: 'Users' })).toHaveCount(0);
@@ -107,9 +124,14 @@ test('the organizer imports a schedule with a preview, maps a room and sees the 
   await expect(preview).toContainText('10 new');
   await expect(preview).toContainText('0 changed');
   await expect(preview).toContainText('Keynote: العربية في البرمجيات');
-  await testInfo.attach('import-preview.png', { body: await page.screenshot({ fullPage: true }), contentType: 'image/png' });
+  await testInfo.attach('import-preview.png', {
+    body: await page.screenshot({ fullPage: true }),
+    contentType: 'image/png',
+  });
   await page.getByRole('button', { name: 'Apply import' }).click();
-  await expect(page.getByTestId('import-result')).toContainText('10 created · 0 updated · 0 unchanged · new rooms: whare-korero');
+  await expect(page.getByTestId('import-result')).toContainText(
+    '10 created · 0 updated · 0 unchanged · new rooms: whare-korero',
+  );
 
   // Re-importing the same document changes nothing.
   await page.getByLabel('Schedule file').setInputFiles(fixture);
@@ -124,7 +146,10 @@ test('the organizer imports a schedule with a preview, maps a room and sees the 
   expect(pageErrors).toEqual([]);
 });
 
-test('the organizer uploads a talk video and sees its probed duration; a broken file is rejected', async ({ page, pageErrors }, testInfo) => {
+test('the organizer uploads a talk video and sees its probed duration; a broken file is rejected', async ({
+  page,
+  pageErrors,
+}, testInfo) => {
   await signIn(page, organizerEmail, organizerPassword);
   await page.getByRole('link', { name: 'Stagecast Demo Conf' }).click();
   await page.getByRole('link', { name: 'Talks' }).click();
@@ -170,7 +195,8 @@ test('room secrets are write-only: saved, never sent back in the page HTML', asy
   const served = await request.get(page.url(), { headers: { cookie: `stagecast_session=${session?.value}` } });
   const body = await served.text();
   expect(body).toContain('Main Hall');
-  for (const secret of [roomPassword, streamKey, session?.value ?? 'missing', '$argon2id$']) expect(body).not.toContain(secret);
+  for (const secret of [roomPassword, streamKey, session?.value ?? 'missing', '$argon2id$'])
+    expect(body).not.toContain(secret);
   expect(pageErrors).toEqual([]);
 });
 

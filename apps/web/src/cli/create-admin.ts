@@ -18,11 +18,15 @@ async function main(): Promise<number> {
     },
   });
   if (!values.email) {
-    console.error('admin:create: --email is required, e.g. npm run admin:create -w @stagecast/web -- --email ada@example.org');
+    console.error(
+      'admin:create: --email is required, e.g. npm run admin:create -w @stagecast/web -- --email ada@example.org',
+    );
     return 2;
   }
   if (values.password !== undefined && values.password.length < minPasswordLength) {
-    console.error(`admin:create: --password must have at least ${minPasswordLength} characters (or leave it out to generate one)`);
+    console.error(
+      `admin:create: --password must have at least ${minPasswordLength} characters (or leave it out to generate one)`,
+    );
     return 2;
   }
   // Migrations are not run here: DATABASE_URL may pin a schema (?options=-c search_path=…) whose migrations are
@@ -57,7 +61,9 @@ async function main(): Promise<number> {
     if (values.password === undefined) console.log(`password: ${password}`);
     return 0;
   } catch (error: unknown) {
-    console.error(`admin:create failed: ${error instanceof DbError || error instanceof Error ? error.message : String(error)}`);
+    console.error(
+      `admin:create failed: ${error instanceof DbError || error instanceof Error ? error.message : String(error)}`,
+    );
     return 1;
   } finally {
     await handle.close();

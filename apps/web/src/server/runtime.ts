@@ -38,12 +38,15 @@ export function runtime(): Runtime {
       db: database.db,
       log,
       jobs: () => {
-        jobs ??= createJobs({ connectionString: env.DATABASE_URL, schema: env.PGBOSS_SCHEMA, logger: log, max: 2 }).catch(
-          (error: unknown) => {
-            jobs = undefined;
-            throw error;
-          },
-        );
+        jobs ??= createJobs({
+          connectionString: env.DATABASE_URL,
+          schema: env.PGBOSS_SCHEMA,
+          logger: log,
+          max: 2,
+        }).catch((error: unknown) => {
+          jobs = undefined;
+          throw error;
+        });
         return jobs;
       },
     });

@@ -56,7 +56,8 @@ export function TokensPanel({ tokens }: { tokens: TokenRow[] }) {
       {created ? (
         <div className="card notice notice--ok" role="status">
           <p>
-            <strong>Copy this token now — it is shown only once.</strong> Send it as <code>Authorization: Bearer …</code>.
+            <strong>Copy this token now — it is shown only once.</strong> Send it as{' '}
+            <code>Authorization: Bearer …</code>.
           </p>
           <pre data-testid="new-token">{created}</pre>
           <button className="button button--ghost" type="button" onClick={() => setCreated(null)}>
@@ -85,11 +86,21 @@ export function TokensPanel({ tokens }: { tokens: TokenRow[] }) {
               <td>{date.format(t.createdAt)}</td>
               <td>{t.lastUsedAt ? date.format(t.lastUsedAt) : 'never'}</td>
               <td>
-                {t.revokedAt ? 'revoked' : t.expiresAt && t.expiresAt < new Date() ? 'expired' : t.expiresAt ? `until ${date.format(t.expiresAt)}` : 'active'}
+                {t.revokedAt
+                  ? 'revoked'
+                  : t.expiresAt && t.expiresAt < new Date()
+                    ? 'expired'
+                    : t.expiresAt
+                      ? `until ${date.format(t.expiresAt)}`
+                      : 'active'}
               </td>
               <td>
                 {t.revokedAt ? null : (
-                  <button className="button button--small button--danger" type="button" onClick={() => run(() => api.apiToken.revoke.mutate({ id: t.id }))}>
+                  <button
+                    className="button button--small button--danger"
+                    type="button"
+                    onClick={() => run(() => api.apiToken.revoke.mutate({ id: t.id }))}
+                  >
                     Revoke
                   </button>
                 )}

@@ -14,7 +14,15 @@ export interface UserRow {
   conferences: { id: string; slug: string; name: string }[];
 }
 
-export function UsersPanel({ users, conferences, selfId }: { users: UserRow[]; conferences: { id: string; name: string }[]; selfId: string }) {
+export function UsersPanel({
+  users,
+  conferences,
+  selfId,
+}: {
+  users: UserRow[];
+  conferences: { id: string; name: string }[];
+  selfId: string;
+}) {
   const api = useAdminApi();
   const { busy, error, run } = useAction();
   const [password, setPassword] = useState<{ email: string; password: string } | null>(null);
@@ -118,7 +126,10 @@ export function UsersPanel({ users, conferences, selfId }: { users: UserRow[]; c
                 <select
                   aria-label={`Add ${u.name} to a conference`}
                   value=""
-                  onChange={(e) => e.target.value && run(() => api.user.addMembership.mutate({ userId: u.id, conferenceId: e.target.value }))}
+                  onChange={(e) =>
+                    e.target.value &&
+                    run(() => api.user.addMembership.mutate({ userId: u.id, conferenceId: e.target.value }))
+                  }
                 >
                   <option value="">+ conference</option>
                   {conferences
@@ -135,7 +146,11 @@ export function UsersPanel({ users, conferences, selfId }: { users: UserRow[]; c
                   <span className="meta">you</span>
                 ) : (
                   <>
-                    <button className="button button--small button--ghost" type="button" onClick={() => run(() => api.user.update.mutate({ id: u.id, disabled: !u.disabled }))}>
+                    <button
+                      className="button button--small button--ghost"
+                      type="button"
+                      onClick={() => run(() => api.user.update.mutate({ id: u.id, disabled: !u.disabled }))}
+                    >
                       {u.disabled ? 'Enable' : 'Disable'}
                     </button>{' '}
                     <button

@@ -39,11 +39,17 @@ export async function fetchScheduleDocument(url: string, options: FetchScheduleO
   }
   const declared = Number(response.headers.get('content-length') ?? '0');
   if (declared > maxBytes) {
-    throw new AdminError('schedule-fetch-failed', `${where} is larger than ${maxBytes} bytes; is it really a schedule?`);
+    throw new AdminError(
+      'schedule-fetch-failed',
+      `${where} is larger than ${maxBytes} bytes; is it really a schedule?`,
+    );
   }
   const text = await response.text();
   if (text.length > maxBytes) {
-    throw new AdminError('schedule-fetch-failed', `${where} is larger than ${maxBytes} bytes; is it really a schedule?`);
+    throw new AdminError(
+      'schedule-fetch-failed',
+      `${where} is larger than ${maxBytes} bytes; is it really a schedule?`,
+    );
   }
   return text;
 }

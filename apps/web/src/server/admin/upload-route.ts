@@ -107,9 +107,12 @@ export async function handleVideoUpload(
     ) {
       const rejected = error as AdminError;
       ctx.log.info({ talkId, reason: rejected.reason }, 'talk video rejected');
-      return json(rejected.reason === 'video-too-large' ? 413 : rejected.reason === 'video-type-not-allowed' ? 415 : 422, {
-        error: { reason: rejected.reason, message: rejected.message },
-      });
+      return json(
+        rejected.reason === 'video-too-large' ? 413 : rejected.reason === 'video-type-not-allowed' ? 415 : 422,
+        {
+          error: { reason: rejected.reason, message: rejected.message },
+        },
+      );
     }
     const mapped = toTRPCError(error);
     if (mapped.code === 'INTERNAL_SERVER_ERROR' || (error instanceof DbError && error.reason === 'unknown')) {

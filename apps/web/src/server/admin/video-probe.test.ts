@@ -44,11 +44,17 @@ describe('parseDiscovererOutput', () => {
   });
 
   it('rejects undecodable, audio-only, zero-length and plugin-less files with a reason and a fix', () => {
-    expect(reason('Analyzing file:///x\nAn error was encountered while discovering the file\n Could not determine type of stream.\n')).toMatch(
-      /^video-unreadable: the file is not a readable video \(Could not determine type of stream.\)/,
-    );
+    expect(
+      reason(
+        'Analyzing file:///x\nAn error was encountered while discovering the file\n Could not determine type of stream.\n',
+      ),
+    ).toMatch(/^video-unreadable: the file is not a readable video \(Could not determine type of stream.\)/);
     expect(reason(webm.replace(/ {4}video #1: VP8\n(?: {6}.+\n)+/, ''))).toMatch(/^video-no-video-stream/);
-    expect(reason(webm.replace('0:00:02.000000000', '0:00:00.000000000'))).toMatch(/^video-unreadable: .*no known duration/);
-    expect(reason('Analyzing x\nMissing plugins\n  H.265 decoder\n')).toMatch(/^video-unreadable: .*H\.265 decoder.*re-encode/);
+    expect(reason(webm.replace('0:00:02.000000000', '0:00:00.000000000'))).toMatch(
+      /^video-unreadable: .*no known duration/,
+    );
+    expect(reason('Analyzing x\nMissing plugins\n  H.265 decoder\n')).toMatch(
+      /^video-unreadable: .*H\.265 decoder.*re-encode/,
+    );
   });
 });

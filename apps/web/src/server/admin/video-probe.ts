@@ -43,7 +43,10 @@ export function parseDiscovererOutput(output: string): VideoProbe {
   const duration = /^\s*Duration:\s*(\S+)/m.exec(output);
   const video = /^\s*video #\d+:\s*(.+)$/m.exec(output);
   if (!video) {
-    throw new AdminError('video-no-video-stream', 'the file contains no video stream; upload a video file (MP4 or WebM)');
+    throw new AdminError(
+      'video-no-video-stream',
+      'the file contains no video stream; upload a video file (MP4 or WebM)',
+    );
   }
   const audio = /^\s*audio #\d+:\s*(.+)$/m.exec(output);
   const container = /^\s*container(?: #\d+)?:\s*(.+)$/m.exec(output);
@@ -92,7 +95,9 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new AdminError('video-unreadable', `probing the video took longer than ${timeoutMs / 1000} s; re-encode it`));
+      reject(
+        new AdminError('video-unreadable', `probing the video took longer than ${timeoutMs / 1000} s; re-encode it`),
+      );
     }, timeoutMs + 5_000);
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);

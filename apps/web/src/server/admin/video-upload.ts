@@ -83,7 +83,10 @@ export async function storeTalkVideoUpload(
       size += chunk.length;
       if (size > limits.maxBytes) {
         done(
-          new AdminError('video-too-large', `the upload exceeds the ${formatBytes(limits.maxBytes)} limit; compress it first`),
+          new AdminError(
+            'video-too-large',
+            `the upload exceeds the ${formatBytes(limits.maxBytes)} limit; compress it first`,
+          ),
         );
       } else done(null, chunk);
     },

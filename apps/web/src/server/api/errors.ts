@@ -44,7 +44,11 @@ const GENERIC_MESSAGE = 'unexpected server error; the details are in the server 
  * `instanceof` plus a structural fallback: Next's webpack build may bundle a module once per layer (route handlers,
  * server components), so an error class from one copy is not `instanceof` the other's.
  */
-function isNamedError<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T, name: string): error is T {
+function isNamedError<T extends Error>(
+  error: unknown,
+  type: abstract new (...args: never[]) => T,
+  name: string,
+): error is T {
   return (
     error instanceof type ||
     (error instanceof Error && error.name === name && typeof (error as { reason?: unknown }).reason === 'string')
@@ -62,9 +66,14 @@ export function toTRPCError(error: unknown): TRPCError {
       cause: error,
     });
   }
-  if (isNamedError(error, AuthError, 'AuthError')) return new TRPCError({ code: authCodes[error.reason], message: error.message, cause: error });
+  if (isNamedError(error, AuthError, 'AuthError'))
+    return new TRPCError({ code: authCodes[error.reason], message: error.message, cause: error });
   if (isNamedError(error, AdminError, 'AdminError')) {
-    return new TRPCError({ code: error.reason === 'not-found' ? 'NOT_FOUND' : 'BAD_REQUEST', message: error.message, cause: error });
+    return new TRPCError({
+      code: error.reason === 'not-found' ? 'NOT_FOUND' : 'BAD_REQUEST',
+      message: error.message,
+      cause: error,
+    });
   }
   if (isNamedError(error, JobsError, 'JobsError')) {
     const code = jobsCodes[error.reason];

@@ -29,7 +29,12 @@ async function code(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('procedure guards (unit, fake context)', () => {
-  const session = (isAdmin: boolean): AuthState => ({ kind: 'session', user: user(isAdmin), sessionId: 's', csrfToken: 'csrf-1' });
+  const session = (isAdmin: boolean): AuthState => ({
+    kind: 'session',
+    user: user(isAdmin),
+    sessionId: 's',
+    csrfToken: 'csrf-1',
+  });
   const sameOrigin = { origin: 'http://stagecast.test', 'x-csrf-token': 'csrf-1' };
 
   it('protected: anonymous is UNAUTHORIZED before input or repositories are touched', async () => {
@@ -39,8 +44,12 @@ describe('procedure guards (unit, fake context)', () => {
 
   it('session mutations need same origin and the CSRF token; API-token mutations do not', async () => {
     expect(await code(caller(session(true)).auth.signOut())).toBe('FORBIDDEN');
-    expect(await code(caller(session(true), { ...sameOrigin, 'x-csrf-token': 'other' }).auth.signOut())).toBe('FORBIDDEN');
-    expect(await code(caller(session(true), { ...sameOrigin, origin: 'http://evil.test' }).auth.signOut())).toBe('FORBIDDEN');
+    expect(await code(caller(session(true), { ...sameOrigin, 'x-csrf-token': 'other' }).auth.signOut())).toBe(
+      'FORBIDDEN',
+    );
+    expect(await code(caller(session(true), { ...sameOrigin, origin: 'http://evil.test' }).auth.signOut())).toBe(
+      'FORBIDDEN',
+    );
     // Passes the guard; the fake auth service then refuses, proving the guard let it through.
     expect(await code(caller(session(true), sameOrigin).auth.signOut())).toBe('INTERNAL_SERVER_ERROR');
     expect(await code(caller({ kind: 'api-token', user: user(true), tokenId: 't' }).auth.signOut())).toBe('OK');
@@ -52,7 +61,11 @@ describe('procedure guards (unit, fake context)', () => {
   });
 
   it('the sign-in mutation refuses foreign origins (login CSRF)', async () => {
-    expect(await code(caller({ kind: 'anonymous' }, { origin: 'http://evil.test' }).auth.signIn({ email: 'a@b.c', password: 'x' }))).toBe('FORBIDDEN');
+    expect(
+      await code(
+        caller({ kind: 'anonymous' }, { origin: 'http://evil.test' }).auth.signIn({ email: 'a@b.c', password: 'x' }),
+      ),
+    ).toBe('FORBIDDEN');
   });
 });
 

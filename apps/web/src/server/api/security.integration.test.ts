@@ -14,8 +14,12 @@ import type { Meta } from './trpc.js';
 interface ProcedureLike {
   _def: { type: 'query' | 'mutation' | 'subscription'; meta?: Meta };
 }
-const procedures = Object.entries((appRouter._def as unknown as { procedures: Record<string, ProcedureLike> }).procedures);
-const mutations = procedures.filter(([, p]) => p._def.type === 'mutation').map(([path, p]) => ({ path, access: p._def.meta?.access }));
+const procedures = Object.entries(
+  (appRouter._def as unknown as { procedures: Record<string, ProcedureLike> }).procedures,
+);
+const mutations = procedures
+  .filter(([, p]) => p._def.type === 'mutation')
+  .map(([path, p]) => ({ path, access: p._def.meta?.access }));
 const queries = procedures.filter(([, p]) => p._def.type === 'query').map(([path]) => path);
 
 /** Mutations anyone may call, on purpose. */
@@ -79,8 +83,21 @@ describe('API security (every procedure of appRouter)', () => {
         durationSeconds: 1800,
       })
     ).id;
-    ids.admin = (await deps.userRepo.create({ email: 'root@example.org', name: 'Root', isAdmin: true, passwordHash: await hashPassword(secrets.adminPassword) })).id;
-    ids.organizer = (await deps.userRepo.create({ email: 'org@example.org', name: 'Org', passwordHash: await hashPassword(secrets.organizerPassword) })).id;
+    ids.admin = (
+      await deps.userRepo.create({
+        email: 'root@example.org',
+        name: 'Root',
+        isAdmin: true,
+        passwordHash: await hashPassword(secrets.adminPassword),
+      })
+    ).id;
+    ids.organizer = (
+      await deps.userRepo.create({
+        email: 'org@example.org',
+        name: 'Org',
+        passwordHash: await hashPassword(secrets.organizerPassword),
+      })
+    ).id;
     await deps.userRepo.addMembership(ids.organizer, ids.confA);
     const other = await deps.authService.createApiToken(ids.admin, 'admin token', null);
     ids.otherToken = other.view.id;
@@ -99,18 +116,34 @@ describe('API security (every procedure of appRouter)', () => {
     'user.resetPassword': () => ({ id: ids.admin }),
     'user.addMembership': () => ({ userId: ids.organizer, conferenceId: ids.confB }),
     'user.removeMembership': () => ({ userId: ids.organizer, conferenceId: ids.confA }),
-    'adminConference.create': () => ({ slug: 'new-conf', name: 'N', timeZone: 'UTC', startsOn: '2026-01-01', endsOn: '2026-01-01' }),
+    'adminConference.create': () => ({
+      slug: 'new-conf',
+      name: 'N',
+      timeZone: 'UTC',
+      startsOn: '2026-01-01',
+      endsOn: '2026-01-01',
+    }),
     'adminConference.update': () => ({ conferenceId: ids.confB, changes: { name: 'hijacked' } }),
     'adminConference.delete': () => ({ conferenceId: ids.confB }),
     'room.create': () => ({ conferenceId: ids.confB, slug: 'evil', name: 'Evil' }),
     'room.update': () => ({ roomId: ids.roomB, name: 'hijacked' }),
     'room.delete': () => ({ roomId: ids.roomB }),
-    'talk.create': () => ({ conferenceId: ids.confB, roomId: null, title: 'T', startsAt: new Date(), durationMinutes: 10 }),
+    'talk.create': () => ({
+      conferenceId: ids.confB,
+      roomId: null,
+      title: 'T',
+      startsAt: new Date(),
+      durationMinutes: 10,
+    }),
     'talk.update': () => ({ talkId: ids.talkB, title: 'hijacked' }),
     'talk.delete': () => ({ talkId: ids.talkB }),
     'talk.removeVideo': () => ({ talkId: ids.talkB }),
     'scheduleImport.preview': () => ({ conferenceId: ids.confB, source: { kind: 'text', text: '<schedule/>' } }),
-    'scheduleImport.apply': () => ({ conferenceId: ids.confB, source: { kind: 'text', text: '<schedule/>' }, documentSha256: '0'.repeat(64) }),
+    'scheduleImport.apply': () => ({
+      conferenceId: ids.confB,
+      source: { kind: 'text', text: '<schedule/>' },
+      documentSha256: '0'.repeat(64),
+    }),
     'live.start': () => ({ roomId: ids.roomB, role: 'broadcast' }),
     'live.stop': () => ({ roomId: ids.roomB, role: 'broadcast' }),
     'live.setLayout': () => ({ roomId: ids.roomB, layout: 'grid' }),
@@ -119,8 +152,18 @@ describe('API security (every procedure of appRouter)', () => {
   it('every mutation declares its access, and only the listed ones are public or self-service', () => {
     expect(mutations.length).toBeGreaterThanOrEqual(24);
     for (const { path, access } of mutations) expect(access, path).toBeDefined();
-    expect(mutations.filter((m) => m.access === 'public').map((m) => m.path).sort()).toEqual(publicMutations.sort());
-    expect(mutations.filter((m) => m.access === 'signed-in').map((m) => m.path).sort()).toEqual(selfMutations.sort());
+    expect(
+      mutations
+        .filter((m) => m.access === 'public')
+        .map((m) => m.path)
+        .sort(),
+    ).toEqual(publicMutations.sort());
+    expect(
+      mutations
+        .filter((m) => m.access === 'signed-in')
+        .map((m) => m.path)
+        .sort(),
+    ).toEqual(selfMutations.sort());
     const guarded = mutations.filter((m) => m.access === 'admin' || m.access === 'conference').map((m) => m.path);
     expect(guarded.sort()).toEqual(Object.keys(foreignInputs).sort());
   });
@@ -155,14 +198,29 @@ describe('API security (every procedure of appRouter)', () => {
     expect((await harness.deps.roomRepo.getById(ids.roomB)).name).toBe('B Room');
     expect((await harness.deps.talkRepo.getById(ids.talkB)).title).toBe('B talk');
     // Self-service mutations cannot reach other users' objects.
-    const revoke = await harness.call('apiToken.revoke', 'mutation', { id: ids.otherToken }, sessionHeaders(organizer.cookie, organizer.csrf));
+    const revoke = await harness.call(
+      'apiToken.revoke',
+      'mutation',
+      { id: ids.otherToken },
+      sessionHeaders(organizer.cookie, organizer.csrf),
+    );
     expect(revoke.status).toBe(404);
   });
 
   it('lets the organizer work on their own conference (the checks are not blanket refusals)', async () => {
-    const own = await harness.call('room.update', 'mutation', { roomId: ids.roomA, name: 'Main Hall' }, sessionHeaders(organizer.cookie, organizer.csrf));
+    const own = await harness.call(
+      'room.update',
+      'mutation',
+      { roomId: ids.roomA, name: 'Main Hall' },
+      sessionHeaders(organizer.cookie, organizer.csrf),
+    );
     expect(own.status).toBe(200);
-    const queryForeign = await harness.call('room.list', 'query', { conferenceId: ids.confB }, { cookie: organizer.cookie });
+    const queryForeign = await harness.call(
+      'room.list',
+      'query',
+      { conferenceId: ids.confB },
+      { cookie: organizer.cookie },
+    );
     expect(queryForeign.status).toBe(403);
     const list = await harness.call('adminConference.list', 'query', undefined, { cookie: organizer.cookie });
     expect((list.data as { conferences: { id: string }[] }).conferences.map((c) => c.id)).toEqual([ids.confA]);
@@ -188,16 +246,35 @@ describe('API security (every procedure of appRouter)', () => {
       asAdmin,
     );
     expect(created.status).toBe(200);
-    const room = created.data as { id: string; jitsi: { hasJwt: boolean; hasRoomPassword: boolean }; outputs: { hasSecret: boolean }[] };
+    const room = created.data as {
+      id: string;
+      jitsi: { hasJwt: boolean; hasRoomPassword: boolean };
+      outputs: { hasSecret: boolean }[];
+    };
     expect(room.jitsi).toMatchObject({ hasJwt: true, hasRoomPassword: true });
     expect(room.outputs.map((o) => o.hasSecret)).toEqual([true, true, true]);
     // Editing without touching the secrets keeps them (write-only fields).
-    const updated = await harness.call('room.update', 'mutation', { roomId: room.id, name: 'Secret Room 2', outputs: [{ keepIndex: 0 }] }, asAdmin);
+    const updated = await harness.call(
+      'room.update',
+      'mutation',
+      { roomId: room.id, name: 'Secret Room 2', outputs: [{ keepIndex: 0 }] },
+      asAdmin,
+    );
     expect(updated.status).toBe(200);
     const stored = await harness.deps.roomRepo.getById(room.id);
     expect(stored.jitsiCredentials).toEqual({ roomPassword: secrets.roomPassword, jwt: secrets.jwt });
-    expect(stored.broadcastOutputs).toEqual([{ kind: 'rtmp', url: 'rtmp://live.example.org/app', streamKey: secrets.rtmpKey }]);
-    await harness.call('room.update', 'mutation', { roomId: room.id, outputs: [{ keepIndex: 0 }, { kind: 'srt', url: 'srt://srt.example.org:9000', streamId: secrets.srtStreamId }] }, asAdmin);
+    expect(stored.broadcastOutputs).toEqual([
+      { kind: 'rtmp', url: 'rtmp://live.example.org/app', streamKey: secrets.rtmpKey },
+    ]);
+    await harness.call(
+      'room.update',
+      'mutation',
+      {
+        roomId: room.id,
+        outputs: [{ keepIndex: 0 }, { kind: 'srt', url: 'srt://srt.example.org:9000', streamId: secrets.srtStreamId }],
+      },
+      asAdmin,
+    );
 
     const queryInputs: Record<string, unknown> = {
       'conference.list': undefined,

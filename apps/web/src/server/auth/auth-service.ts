@@ -74,7 +74,11 @@ export function createAuthService(deps: AuthServiceDeps) {
     }): Promise<SignInResult> {
       const now = deps.now();
       const email = input.email.trim().toLowerCase();
-      const failures = await deps.users.countFailedLogins(email, input.ip, new Date(now.getTime() - policy.rateWindowMs));
+      const failures = await deps.users.countFailedLogins(
+        email,
+        input.ip,
+        new Date(now.getTime() - policy.rateWindowMs),
+      );
       if (failures.byEmail >= policy.maxFailuresPerEmail || failures.byIp >= policy.maxFailuresPerIp) {
         log.warn({ ip: input.ip, failures }, 'sign-in refused: rate limit');
         throw AuthError.rateLimited(Math.ceil(policy.rateWindowMs / 60_000));

@@ -27,7 +27,12 @@ describe('auth on Postgres', () => {
   });
 
   async function signIn(headers: Record<string, string> = {}, pw = password) {
-    return harness.call('auth.signIn', 'mutation', { email: 'ada@example.org', password: pw }, { origin: testOrigin, ...headers });
+    return harness.call(
+      'auth.signIn',
+      'mutation',
+      { email: 'ada@example.org', password: pw },
+      { origin: testOrigin, ...headers },
+    );
   }
 
   it('hashes passwords with argon2id (PHC, OWASP parameters) and verifies them', async () => {
@@ -68,8 +73,15 @@ describe('auth on Postgres', () => {
     expect(result.code).toBe('UNAUTHORIZED');
     expect(result.text).toContain('e-mail or password is wrong');
     expect(result.headers.get('set-cookie')).toBeNull();
-    const unknown = await harness.call('auth.signIn', 'mutation', { email: 'nobody@example.org', password }, { origin: testOrigin });
-    expect(JSON.parse(unknown.text)).toMatchObject({ error: { json: { message: expect.stringContaining('e-mail or password is wrong') } } });
+    const unknown = await harness.call(
+      'auth.signIn',
+      'mutation',
+      { email: 'nobody@example.org', password },
+      { origin: testOrigin },
+    );
+    expect(JSON.parse(unknown.text)).toMatchObject({
+      error: { json: { message: expect.stringContaining('e-mail or password is wrong') } },
+    });
   });
 
   it('expires sessions after the idle timeout and after the absolute lifetime, deleting them', async () => {
@@ -79,7 +91,9 @@ describe('auth on Postgres', () => {
     expect((await harness.call('auth.me', 'query', undefined, { cookie })).data).toMatchObject({ via: 'session' });
     clock = new Date(clock.getTime() + 13 * 60 * 60 * 1000); // 13 h idle > 12 h
     expect((await harness.call('auth.me', 'query', undefined, { cookie })).data).toMatchObject({ via: 'anonymous' });
-    const hash = createHash('sha256').update(cookie.split('=')[1] ?? '').digest('hex');
+    const hash = createHash('sha256')
+      .update(cookie.split('=')[1] ?? '')
+      .digest('hex');
     expect((await database.db.select().from(sessions)).some((s) => s.tokenHash === hash)).toBe(false);
 
     // Absolute: active every 10 h, still dead after 7 days.
@@ -101,7 +115,9 @@ describe('auth on Postgres', () => {
     const oldCookie = cookieFrom(first.headers);
     const second = await signIn({ cookie: oldCookie });
     expect(cookieFrom(second.headers)).not.toBe(oldCookie);
-    expect((await harness.call('auth.me', 'query', undefined, { cookie: oldCookie })).data).toMatchObject({ via: 'anonymous' });
+    expect((await harness.call('auth.me', 'query', undefined, { cookie: oldCookie })).data).toMatchObject({
+      via: 'anonymous',
+    });
   });
 
   it('refuses cookie-authenticated mutations without the CSRF token or from another origin', async () => {
@@ -112,7 +128,9 @@ describe('auth on Postgres', () => {
     const noToken = await harness.call('apiToken.create', 'mutation', input, { cookie, origin: testOrigin });
     expect([noToken.status, noToken.code]).toEqual([403, 'FORBIDDEN']);
     expect(noToken.text).toContain('x-csrf-token');
-    const wrongToken = await harness.call('apiToken.create', 'mutation', input, { ...sessionHeaders(cookie, 'x'.repeat(43)) });
+    const wrongToken = await harness.call('apiToken.create', 'mutation', input, {
+      ...sessionHeaders(cookie, 'x'.repeat(43)),
+    });
     expect(wrongToken.status).toBe(403);
     const foreign = await harness.call('apiToken.create', 'mutation', input, {
       ...sessionHeaders(cookie, csrfToken),
@@ -154,10 +172,17 @@ describe('auth on Postgres', () => {
     const bearer = { authorization: `Bearer ${token}` };
     expect((await harness.call('auth.me', 'query', undefined, bearer)).data).toMatchObject({ via: 'api-token' });
     // A mutation with a token needs neither Origin nor x-csrf-token (no ambient credentials to forge).
-    const viaToken = await harness.call('apiToken.create', 'mutation', { name: 'made by token', expiresInDays: null }, bearer);
+    const viaToken = await harness.call(
+      'apiToken.create',
+      'mutation',
+      { name: 'made by token', expiresInDays: null },
+      bearer,
+    );
     expect(viaToken.status).toBe(200);
 
-    expect((await harness.call('apiToken.list', 'query', undefined, { authorization: 'Bearer sct_nope' })).status).toBe(401);
+    expect((await harness.call('apiToken.list', 'query', undefined, { authorization: 'Bearer sct_nope' })).status).toBe(
+      401,
+    );
     expect((await harness.call('apiToken.list', 'query', undefined, { authorization: 'Basic abc' })).status).toBe(401);
 
     await harness.call('apiToken.revoke', 'mutation', { id: view.id }, sessionHeaders(cookie, csrfToken));

@@ -1,11 +1,6 @@
 /** Why a request was refused by authentication or authorization; mapped to tRPC/HTTP codes in server/api/errors.ts. */
 export type AuthErrorReason =
-  | 'invalid-credentials'
-  | 'rate-limited'
-  | 'unauthenticated'
-  | 'session-expired'
-  | 'forbidden'
-  | 'csrf-rejected';
+  'invalid-credentials' | 'rate-limited' | 'unauthenticated' | 'session-expired' | 'forbidden' | 'csrf-rejected';
 
 export class AuthError extends Error {
   override name = 'AuthError';
@@ -31,10 +26,7 @@ export class AuthError extends Error {
   }
 
   static unauthenticated(): AuthError {
-    return new AuthError(
-      'unauthenticated',
-      'sign in first (or send an API token as "Authorization: Bearer <token>")',
-    );
+    return new AuthError('unauthenticated', 'sign in first (or send an API token as "Authorization: Bearer <token>")');
   }
 
   static forbidden(what: string): AuthError {
@@ -42,6 +34,9 @@ export class AuthError extends Error {
   }
 
   static csrf(problem: string): AuthError {
-    return new AuthError('csrf-rejected', `request refused (cross-site request protection): ${problem}; reload the page`);
+    return new AuthError(
+      'csrf-rejected',
+      `request refused (cross-site request protection): ${problem}; reload the page`,
+    );
   }
 }

@@ -4,15 +4,26 @@ import { requestFacts, sameOriginProblem } from './request.js';
 
 describe('requestFacts', () => {
   it('derives the allowed origin from Host, honours X-Forwarded-Proto and PUBLIC_BASE_URL', () => {
-    const plain = requestFacts({ method: 'POST', url: 'http://127.0.0.1:3000/api/trpc/x', headers: new Headers({ host: 'live.test:3000' }) });
+    const plain = requestFacts({
+      method: 'POST',
+      url: 'http://127.0.0.1:3000/api/trpc/x',
+      headers: new Headers({ host: 'live.test:3000' }),
+    });
     expect(plain).toMatchObject({ secure: false, allowedOrigins: ['http://live.test:3000'], ip: 'unknown' });
     const proxied = requestFacts({
       method: 'POST',
       url: 'http://127.0.0.1:3000/',
-      headers: new Headers({ host: 'live.example.org', 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }),
+      headers: new Headers({
+        host: 'live.example.org',
+        'x-forwarded-proto': 'https',
+        'x-forwarded-for': '203.0.113.9, 10.0.0.1',
+      }),
     });
     expect(proxied).toMatchObject({ secure: true, allowedOrigins: ['https://live.example.org'], ip: '203.0.113.9' });
-    const configured = requestFacts({ method: 'GET', url: 'http://10.0.0.5/', headers: new Headers() }, 'https://stage.example.org');
+    const configured = requestFacts(
+      { method: 'GET', url: 'http://10.0.0.5/', headers: new Headers() },
+      'https://stage.example.org',
+    );
     expect(configured.secure).toBe(true);
     expect(configured.allowedOrigins).toContain('https://stage.example.org');
   });

@@ -23,7 +23,8 @@ export function requestFacts(request: RequestInfo, publicBaseUrl?: string): Requ
   const url = new URL(request.url);
   const forwardedProto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   const proto = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : url.protocol.slice(0, -1);
-  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host') || url.host;
+  const host =
+    request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() || request.headers.get('host') || url.host;
   const allowedOrigins = new Set([`${proto}://${host}`]);
   let secure = proto === 'https';
   if (publicBaseUrl) {
@@ -32,7 +33,9 @@ export function requestFacts(request: RequestInfo, publicBaseUrl?: string): Requ
     secure ||= base.protocol === 'https:';
   }
   const ip =
-    request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip')?.trim() || 'unknown';
+    request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ||
+    request.headers.get('x-real-ip')?.trim() ||
+    'unknown';
   return { secure, allowedOrigins: [...allowedOrigins], ip, userAgent: request.headers.get('user-agent') };
 }
 

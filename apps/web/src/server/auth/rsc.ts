@@ -13,7 +13,9 @@ type SignedIn = Exclude<AuthState, { kind: 'anonymous' }>;
 export async function requireAdminSession(): Promise<{ auth: SignedIn; api: ReturnType<typeof createCaller> }> {
   const incoming = await headers();
   const host = incoming.get('host') ?? 'localhost';
-  const ctx = createContext('rsc', { req: { method: 'GET', url: `http://${host}/admin`, headers: new Headers(incoming) } });
+  const ctx = createContext('rsc', {
+    req: { method: 'GET', url: `http://${host}/admin`, headers: new Headers(incoming) },
+  });
   const auth = await ctx.getAuth().catch(() => ({ kind: 'anonymous' as const }));
   if (auth.kind === 'anonymous') redirect('/admin/sign-in');
   return { auth, api: createCaller(ctx) };
@@ -22,6 +24,8 @@ export async function requireAdminSession(): Promise<{ auth: SignedIn; api: Retu
 export async function currentAuth(): Promise<AuthState> {
   const incoming = await headers();
   const host = incoming.get('host') ?? 'localhost';
-  const ctx = createContext('rsc', { req: { method: 'GET', url: `http://${host}/admin`, headers: new Headers(incoming) } });
+  const ctx = createContext('rsc', {
+    req: { method: 'GET', url: `http://${host}/admin`, headers: new Headers(incoming) },
+  });
   return ctx.getAuth().catch(() => ({ kind: 'anonymous' as const }));
 }

@@ -12,7 +12,11 @@ export default async function UsersPage() {
   return (
     <>
       <h1>Users</h1>
-      <UsersPanel users={users} conferences={conferences.map((c) => ({ id: c.id, name: c.name }))} selfId={auth.user.id} />
+      <UsersPanel
+        users={users}
+        conferences={conferences.map((c) => ({ id: c.id, name: c.name }))}
+        selfId={auth.user.id}
+      />
     </>
   );
 }

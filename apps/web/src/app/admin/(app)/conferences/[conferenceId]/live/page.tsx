@@ -12,7 +12,13 @@ export default async function LivePage({ params }: { params: Promise<{ conferenc
     <LivePanel
       conferenceId={conferenceId}
       timeZone={conference.timeZone}
-      talks={talks.map((t) => ({ id: t.id, title: t.title, roomId: t.roomId, startsAt: t.startsAt, hasVideo: t.video !== null }))}
+      talks={talks.map((t) => ({
+        id: t.id,
+        title: t.title,
+        roomId: t.roomId,
+        startsAt: t.startsAt,
+        hasVideo: t.video !== null,
+      }))}
     />
   );
 }
