@@ -18,23 +18,21 @@ const byId = z.object({ conferenceId: z.uuid() });
 
 /** Conferences as organizers see them: admins all, organizers their own. */
 export const adminConferenceRouter = {
-  list: protectedProcedure
-    .output(z.object({ conferences: z.array(conferenceViewSchema) }))
-    .query(async ({ ctx }) => {
-      const rows = await ctx.catalog.listConferences(ctx.user.isAdmin ? null : ctx.user.id);
-      return {
-        conferences: rows.map((c) => ({
-          id: c.id,
-          slug: c.slug,
-          name: c.name,
-          timeZone: c.timeZone,
-          startsOn: c.startsOn,
-          endsOn: c.endsOn,
-          roomCount: c.roomCount,
-          talkCount: c.talkCount,
-        })),
-      };
-    }),
+  list: protectedProcedure.output(z.object({ conferences: z.array(conferenceViewSchema) })).query(async ({ ctx }) => {
+    const rows = await ctx.catalog.listConferences(ctx.user.isAdmin ? null : ctx.user.id);
+    return {
+      conferences: rows.map((c) => ({
+        id: c.id,
+        slug: c.slug,
+        name: c.name,
+        timeZone: c.timeZone,
+        startsOn: c.startsOn,
+        endsOn: c.endsOn,
+        roomCount: c.roomCount,
+        talkCount: c.talkCount,
+      })),
+    };
+  }),
   get: conferenceProcedure(byId, (input) => input.conferenceId)
     .output(conferenceViewSchema.omit({ roomCount: true, talkCount: true }))
     .query(async ({ ctx }) => {
@@ -47,7 +45,9 @@ export const adminConferenceRouter = {
     .mutation(async ({ ctx, input }) => ({ id: (await ctx.conferenceWrites.create(input)).id })),
   update: conferenceProcedure(byId.extend({ changes: updateConferenceInputSchema }), (input) => input.conferenceId)
     .output(z.object({ id: z.string() }))
-    .mutation(async ({ ctx, input }) => ({ id: (await ctx.catalog.updateConference(ctx.conferenceId, input.changes)).id })),
+    .mutation(async ({ ctx, input }) => ({
+      id: (await ctx.catalog.updateConference(ctx.conferenceId, input.changes)).id,
+    })),
   delete: adminProcedure.input(byId).mutation(async ({ ctx, input }) => {
     await ctx.catalog.deleteConference(input.conferenceId);
     return { deleted: true as const };

@@ -33,10 +33,8 @@ export const apiTokenRouter = {
       ctx.log.info({ userId: ctx.user.id, tokenId: view.id }, 'API token created');
       return { token, view: toView(view) };
     }),
-  revoke: protectedProcedure
-    .input(revokeApiTokenInputSchema)
-    .mutation(async ({ ctx, input }) => {
-      await ctx.sessionRepo.revokeApiToken(ctx.user.id, input.id);
-      return { revoked: true as const };
-    }),
+  revoke: protectedProcedure.input(revokeApiTokenInputSchema).mutation(async ({ ctx, input }) => {
+    await ctx.sessionRepo.revokeApiToken(ctx.user.id, input.id);
+    return { revoked: true as const };
+  }),
 } satisfies TRPCRouterRecord;

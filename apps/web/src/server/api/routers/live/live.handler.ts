@@ -36,7 +36,13 @@ export async function statusHandler({ ctx }: { ctx: Ctx }): Promise<StatusOutput
           stats: row?.stats ?? {},
           updatedAt: row?.updatedAt ?? null,
           job: job
-            ? { id: job.id, status: job.status, talkId: job.talkId, scheduledFor: job.scheduledFor, attempt: job.attempt }
+            ? {
+                id: job.id,
+                status: job.status,
+                talkId: job.talkId,
+                scheduledFor: job.scheduledFor,
+                attempt: job.attempt,
+              }
             : null,
         };
       }),
@@ -94,7 +100,10 @@ export async function startHandler({ ctx, input }: { ctx: Ctx; input: StartInput
       runUntil: endsAt.toISOString(),
     });
     if (bossJobId) await ctx.jobRecords.attachBossJob(record.id, bossJobId);
-    ctx.log.info({ roomId: input.roomId, role: input.role, jobRecordId: record.id, by: ctx.user.id }, 'stage role started');
+    ctx.log.info(
+      { roomId: input.roomId, role: input.role, jobRecordId: record.id, by: ctx.user.id },
+      'stage role started',
+    );
     return { jobRecordId: record.id, queued: bossJobId !== null };
   } catch (error: unknown) {
     await ctx.jobRecords.markFailed(record.id, 'could not enqueue the job').catch(() => {});

@@ -45,7 +45,10 @@ describe('toRoomAdminView', () => {
   });
 
   it('strips userinfo, query and fragment from URLs', () => {
-    expect(stripUrlSecrets('https://meet.example.org/a')).toEqual({ url: 'https://meet.example.org/a', hadQuery: false });
+    expect(stripUrlSecrets('https://meet.example.org/a')).toEqual({
+      url: 'https://meet.example.org/a',
+      hadQuery: false,
+    });
     expect(stripUrlSecrets('::')).toEqual({ url: '(invalid URL)', hadQuery: true });
   });
 

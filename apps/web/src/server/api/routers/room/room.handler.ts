@@ -26,7 +26,8 @@ export async function updateRoomHandler({ ctx, input }: { ctx: Context; input: U
     outputs = input.outputs.map((entry) => {
       if ('keepIndex' in entry) {
         const kept = current.broadcastOutputs[entry.keepIndex];
-        if (!kept) throw new AdminError('invalid-request', `output #${entry.keepIndex} does not exist; reload the page`);
+        if (!kept)
+          throw new AdminError('invalid-request', `output #${entry.keepIndex} does not exist; reload the page`);
         return kept;
       }
       return entry;

@@ -33,7 +33,9 @@ export const createRoomSchema = z.object({
   conferenceId: z.uuid(),
   slug,
   name: z.string().trim().min(1, 'enter a room name').max(200),
-  meetingUrl: z.url({ protocol: /^https?$/, message: 'enter the Jitsi Meet URL, e.g. https://meet.example.org/room' }).nullish(),
+  meetingUrl: z
+    .url({ protocol: /^https?$/, message: 'enter the Jitsi Meet URL, e.g. https://meet.example.org/room' })
+    .nullish(),
   jitsi: jitsiInputSchema.optional(),
   outputs: z.array(broadcastOutputSchema).default([]),
 });

@@ -47,7 +47,8 @@ function comparable(talk: Talk, roomSlugById: Map<string, string>) {
 
 function display(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' && v && 'name' in v ? v.name : String(v))).join(', ');
+  if (Array.isArray(value))
+    return value.map((v) => (typeof v === 'object' && v && 'name' in v ? v.name : String(v))).join(', ');
   return String(value);
 }
 
@@ -113,12 +114,20 @@ export async function previewHandler({ ctx, input }: { ctx: Ctx; input: PreviewI
   const { schedule } = analysis;
   const talkCounts = new Map<string, number>();
   for (const talk of schedule.talks) talkCounts.set(talk.room, (talkCounts.get(talk.room) ?? 0) + 1);
-  const needsMapping = schedule.rooms.some((r) => (talkCounts.get(r.name) ?? 0) > 0 && analysis.targets.get(r.name) === null);
+  const needsMapping = schedule.rooms.some(
+    (r) => (talkCounts.get(r.name) ?? 0) > 0 && analysis.targets.get(r.name) === null,
+  );
   let plan: PreviewOutput['plan'] = null;
   if (!needsMapping) {
     const stored = await ctx.talkRepo.listByConference(ctx.conferenceId);
     const { plan: p } = buildPlan(analysis, stored);
-    const row = (t: { guid: string; title: string; room: string; start: { epochMs: number }; durationSeconds: number }) => ({
+    const row = (t: {
+      guid: string;
+      title: string;
+      room: string;
+      start: { epochMs: number };
+      durationSeconds: number;
+    }) => ({
       guid: t.guid,
       title: t.title,
       room: t.room,

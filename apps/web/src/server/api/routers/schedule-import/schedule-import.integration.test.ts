@@ -29,9 +29,19 @@ describe('schedule import on Postgres', () => {
       },
     });
     const { deps } = harness;
-    const user = await deps.userRepo.create({ email: 'org@example.org', name: 'Org', passwordHash: await hashPassword('organizer password 1') });
+    const user = await deps.userRepo.create({
+      email: 'org@example.org',
+      name: 'Org',
+      passwordHash: await hashPassword('organizer password 1'),
+    });
     conferenceId = (
-      await deps.conferenceWrites.create({ slug: 'hui', name: 'Hui', timeZone: 'Pacific/Chatham', startsOn: '2026-04-03', endsOn: '2026-04-06' })
+      await deps.conferenceWrites.create({
+        slug: 'hui',
+        name: 'Hui',
+        timeZone: 'Pacific/Chatham',
+        startsOn: '2026-04-03',
+        endsOn: '2026-04-06',
+      })
     ).id;
     await deps.userRepo.addMembership(user.id, conferenceId);
     await deps.roomRepo.create({ conferenceId, slug: 'main-hall', name: 'Main Hall' });
@@ -44,9 +54,19 @@ describe('schedule import on Postgres', () => {
   });
 
   const preview = (text: string, roomMapping: Record<string, string> = {}) =>
-    harness.call('scheduleImport.preview', 'mutation', { conferenceId, source: { kind: 'text', text }, roomMapping }, bearer);
+    harness.call(
+      'scheduleImport.preview',
+      'mutation',
+      { conferenceId, source: { kind: 'text', text }, roomMapping },
+      bearer,
+    );
   const apply = (text: string, roomMapping: Record<string, string>, documentSha256: string) =>
-    harness.call('scheduleImport.apply', 'mutation', { conferenceId, source: { kind: 'text', text }, roomMapping, documentSha256 }, bearer);
+    harness.call(
+      'scheduleImport.apply',
+      'mutation',
+      { conferenceId, source: { kind: 'text', text }, roomMapping, documentSha256 },
+      bearer,
+    );
   const talkCount = async () => (await harness.deps.talkRepo.listByConference(conferenceId)).length;
 
   type Preview = {
@@ -106,7 +126,10 @@ describe('schedule import on Postgres', () => {
       .replace(/<event guid="c1d0e000-0000-4000-8000-000000000003"[\s\S]*?<\/event>/, '');
     const planned = (await preview(changed)).data as Preview;
     expect(planned.plan?.update).toEqual([
-      expect.objectContaining({ title: 'Closing ceremony', changes: [{ field: 'title', from: 'Closing', to: 'Closing ceremony' }] }),
+      expect.objectContaining({
+        title: 'Closing ceremony',
+        changes: [{ field: 'title', from: 'Closing', to: 'Closing ceremony' }],
+      }),
     ]);
     expect(planned.plan?.removedUpstream).toHaveLength(1);
     const applied = await apply(changed, {}, planned.documentSha256);

@@ -1,7 +1,12 @@
 import { type TRPCRouterRecord } from '@trpc/server';
 import { conferenceProcedure } from '../../trpc.js';
 import { applyHandler, previewHandler } from './schedule-import.handler.js';
-import { applyInputSchema, applyOutputSchema, previewInputSchema, previewOutputSchema } from './schedule-import.schema.js';
+import {
+  applyInputSchema,
+  applyOutputSchema,
+  previewInputSchema,
+  previewOutputSchema,
+} from './schedule-import.schema.js';
 
 export const scheduleImportRouter = {
   /** Parses the document and shows what an import would change; stores nothing (a mutation: large input, may fetch). */

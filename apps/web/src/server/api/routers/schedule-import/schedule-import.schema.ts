@@ -8,7 +8,10 @@ export const importSourceSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('text'),
     /** The uploaded file's content (schedule.xml / schedule.json), read in the browser. */
-    text: z.string().min(1, 'the file is empty').max(20 * 1024 * 1024, 'the file is larger than 20 MB'),
+    text: z
+      .string()
+      .min(1, 'the file is empty')
+      .max(20 * 1024 * 1024, 'the file is larger than 20 MB'),
     fileName: z.string().max(300).default('schedule'),
   }),
   z.object({

@@ -32,7 +32,10 @@ export interface TalkAdminView {
 /** Tolerance when comparing a video with its slot (encoders round, schedules are in minutes). */
 const slotToleranceSeconds = 5;
 
-export function slotFit(videoMs: number, slotSeconds: number): { slotFit: TalkVideoView['slotFit']; slotDeltaSeconds: number } {
+export function slotFit(
+  videoMs: number,
+  slotSeconds: number,
+): { slotFit: TalkVideoView['slotFit']; slotDeltaSeconds: number } {
   const delta = Math.round(videoMs / 1000 - slotSeconds);
   if (delta > slotToleranceSeconds) return { slotFit: 'longer', slotDeltaSeconds: delta };
   if (delta < -slotToleranceSeconds) return { slotFit: 'shorter', slotDeltaSeconds: delta };
