@@ -7,7 +7,7 @@
  * | broadcast (encode)         | 640   | bench/media-first-frame.ts: publisher engine, raw 720p30 → VP8 encode: 64 % of a core |
  * | playout (passthrough)      | 50    | bench/media-first-frame.ts: file already VP8, passthrough publish: 5 % of a core |
  * | playout (transcode)        | 640   | same encode figure as broadcast (decode of a 720p file adds little next to VP8 encode) |
- * | clock (countdown → HLS)    | see CLOCK_COST below, measured by bench/fleet-clock-cost.ts on this runner's pipeline |
+ * | clock (countdown → HLS)    | 300   | bench/fleet-clock-cost.ts: this runner's 720p30 countdown → x264 → HLS: 30.1 % of a core |
  *
  * Numbers are per job on the 2-core CI machine (shared). Re-measure with the bench scripts after changing pipelines and
  * update this table; `costOf()` is the only reader.
@@ -15,7 +15,8 @@
 import { availableParallelism } from 'node:os';
 import type { StageRole } from '@stagecast/jobs';
 
-export const CLOCK_COST_MILLICORES = 250;
+/** bench/fleet-clock-cost.ts, 720p30, 20 s on the shared 2-core machine: 30.1 % of one core. */
+export const CLOCK_COST_MILLICORES = 300;
 
 export const stageCostTable: Record<StageRole, { millicores: number; measuredBy: string }> = {
   clock: { millicores: CLOCK_COST_MILLICORES, measuredBy: 'bench/fleet-clock-cost.ts (720p30 countdown → x264 → HLS)' },

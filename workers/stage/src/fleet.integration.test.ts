@@ -5,6 +5,7 @@ import { createFleetRepository, createJobRecordRepository, type StageStatusRow }
 import { createTestDatabase, type TestDatabase } from '@stagecast/db/testing';
 import { createTestJobs, type TestJobs } from '@stagecast/jobs/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { costOf } from './capacity.js';
 import {
   seedRooms,
   sendStageJob,
@@ -54,7 +55,7 @@ function worker(env: Record<string, string> = {}): WorkerProcess {
     databaseUrl: testDb.connectionString,
     pgbossSchema: t.schema,
     outputDir,
-    // Capacity for exactly one clock job (cost 250) per worker, so two jobs must spread over two workers.
+    // Capacity for exactly one clock job (cost 300) per worker, so two jobs must spread over two workers.
     env: { STAGE_CAPACITY_MILLICORES: '300', STAGE_LEASE_STALE_MS: '15000', ...env },
   });
   spawned.push(w);
@@ -86,21 +87,63 @@ describe('stage worker fleet (real processes, Postgres, pg-boss, GStreamer)', ()
     let advertised = 0;
     while (Date.now() < deadline && advertised < 2) {
       advertised = (await fleet.list()).filter(
-        (w) => (w.id === idA || w.id === idB) && w.runningJobs.length === 1 && w.usedMillicores === 250,
+        (w) => (w.id === idA || w.id === idB) && w.runningJobs.length === 1 && w.usedMillicores === costOf('clock'),
       ).length;
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(advertised).toBe(2);
     expect(rows[0]?.clockSync).toMatchObject({ source: expect.any(String) });
-    const deferred = await testDb.pool.query(
-      `SELECT count(*)::int AS n FROM ${t.schema}.job WHERE output->>'reason' LIKE 'deferred:%'`,
-    );
-    expect(deferred.rows[0].n).toBeGreaterThanOrEqual(0);
     const status = await fleet.listStageStatus(roomIds);
     expect(status.map((s) => [s.role, s.state])).toEqual([
       ['clock', 'running'],
       ['clock', 'running'],
     ]);
+  }, 180_000);
+
+  it('a worker refuses (defers) a job it cannot carry; the job waits queued until capacity frees up', async () => {
+    const a = worker();
+    const idA = await a.id;
+    const { roomIds } = await seedRooms(testDb.db, 'fleet-capacity', 2);
+    const first = await sendStageJob(testDb.db, t.jobs, {
+      roomId: roomIds[0]!,
+      role: 'clock',
+      startsInMs: 60_000,
+      runForMs: 300_000,
+    });
+    await waitForRecord(
+      testDb.db,
+      first.recordId,
+      (r) => r.status === 'running' && r.workerId === idA,
+      60_000,
+      'first running',
+    );
+    const second = await sendStageJob(testDb.db, t.jobs, {
+      roomId: roomIds[1]!,
+      role: 'clock',
+      startsInMs: 60_000,
+      runForMs: 300_000,
+    });
+    const deadline = Date.now() + 30_000;
+    let deferredReason: string | undefined;
+    while (Date.now() < deadline && !deferredReason) {
+      const { rows } = await testDb.pool.query<{ reason: string }>(
+        `SELECT output->>'reason' AS reason FROM ${t.schema}.job WHERE data->>'jobRecordId' = $1 AND state = 'cancelled'`,
+        [second.recordId],
+      );
+      deferredReason = rows[0]?.reason;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(deferredReason).toMatch(/^deferred: worker .* has 0 of 300 millicores free; clock costs 300/);
+    expect((await createJobRecordRepository(testDb.db).getById(second.recordId)).status).toBe('queued');
+    // Capacity frees up: the deferred job runs.
+    await t.jobs.send('stop-stage', { roomId: roomIds[0]!, role: 'clock', reason: 'operator' });
+    await waitForRecord(
+      testDb.db,
+      second.recordId,
+      (r) => r.status === 'running' && r.workerId === idA,
+      60_000,
+      'second running',
+    );
   }, 180_000);
 
   it('runs one job per room and role across workers; stop-stage ends it and the next one starts', async () => {

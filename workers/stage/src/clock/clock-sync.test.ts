@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseChronyTracking, parseTimesyncStatus, readClockSync } from './clock-sync.js';
 
-const CHRONY_SYNCED = 'A29FC87B,162.159.200.123,3,1763726400.123456789,-0.000012345,0.000023456,0.000034567,-12.345,0.012,0.123,0.012000000,0.001500000,64.1,Normal\n';
-const CHRONY_UNSYNCED = '00000000,,0,0.000000000,0.000000000,0.000000000,0.000000000,0.000,0.000,0.000,1.000000000,1.000000000,0.0,Not synchronised\n';
+const CHRONY_SYNCED =
+  'A29FC87B,162.159.200.123,3,1763726400.123456789,-0.000012345,0.000023456,0.000034567,-12.345,0.012,0.123,0.012000000,0.001500000,64.1,Normal\n';
+const CHRONY_UNSYNCED =
+  '00000000,,0,0.000000000,0.000000000,0.000000000,0.000000000,0.000,0.000,0.000,1.000000000,1.000000000,0.0,Not synchronised\n';
 const TIMESYNC_STATUS = `       Server: 192.0.2.5 (0.debian.pool.ntp.org)
 Poll interval: 34min 8s (min: 32s; max 34min 8s)
          Leap: normal
