@@ -86,7 +86,10 @@ export function ImportPanel({ conferenceId, timeZone }: { conferenceId: string; 
               accept=".xml,.json,application/xml,application/json,text/xml"
               aria-label="Schedule file"
               onChange={async (event) => {
-                const file = event.currentTarget.files?.[0];
+                const input = event.currentTarget;
+                const file = input.files?.[0];
+                // Cleared so choosing the same file again (a re-import) fires change again.
+                input.value = '';
                 if (file) await runPreview({ kind: 'text', text: await file.text(), fileName: file.name }, {});
               }}
             />
