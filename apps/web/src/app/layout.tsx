@@ -23,6 +23,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <nav className="site-nav" aria-label="Main">
               <Link href="/">Conferences</Link>
               <Link href="/health">Status</Link>
+              <Link href="/admin">Organizers</Link>
             </nav>
           </div>
         </header>

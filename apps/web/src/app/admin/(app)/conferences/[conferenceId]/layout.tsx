@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
 import { requireAdminSession } from '../../../../../server/auth/rsc.js';
 
@@ -11,7 +12,12 @@ export default async function ConferenceLayout({
 }) {
   const { conferenceId } = await params;
   const { api } = await requireAdminSession();
-  const conference = await api.adminConference.get({ conferenceId });
+  const conference = await api.adminConference.get({ conferenceId }).catch((error: unknown) => {
+    // Unknown, malformed or not yours: the same 404, so ids cannot be probed.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && ['NOT_FOUND', 'BAD_REQUEST', 'FORBIDDEN'].includes(code)) notFound();
+    throw error;
+  });
   const base = `/admin/conferences/${conferenceId}`;
   return (
     <>
@@ -32,6 +38,7 @@ export default async function ConferenceLayout({
         <Link href={`${base}/rooms`}>Rooms</Link>
         <Link href={`${base}/import`}>Import schedule</Link>
         <Link href={`${base}/live`}>Live control</Link>
+        <Link href={`${base}/settings`}>Settings</Link>
       </nav>
       {children}
     </>
