@@ -18,6 +18,7 @@ const roomPassword = 'e2e-room-password-SECRET-31337';
 const streamKey = 'e2e-stream-key-SECRET-4242';
 
 let organizerPassword = '';
+let privateConferencePath = '';
 let media: string;
 
 test.describe.configure({ mode: 'serial' });
@@ -102,7 +103,30 @@ test('the admin creates an organizer for the demo conference', async ({ page, pa
   organizerPassword = (await notice.locator('code').textContent()) ?? '';
   expect(organizerPassword).toMatch(/^[A-Za-z0-9_-]{24}$/);
   await expect(page.getByRole('row').filter({ hasText: organizerEmail })).toContainText('Stagecast Demo Conf');
+
+  // A second conference the organizer is not a member of.
+  await page.getByRole('link', { name: 'Conferences' }).click();
+  await page.getByRole('button', { name: 'New conference' }).click();
+  const create = page.getByRole('form', { name: 'New conference' });
+  await create.getByLabel('Name').fill('Private Conf');
+  await create.getByLabel('Slug').fill('private-conf');
+  await create.getByLabel('Starts on').fill('2026-09-01');
+  await create.getByLabel('Ends on').fill('2026-09-02');
+  await create.getByRole('button', { name: 'Create' }).click();
+  const link = page.getByRole('link', { name: 'Private Conf' });
+  await expect(link).toBeVisible();
+  privateConferencePath = (await link.getAttribute('href')) ?? '';
+  expect(privateConferencePath).toMatch(/^\/admin\/conferences\/[0-9a-f-]{36}$/);
   expect(pageErrors).toEqual([]);
+});
+
+test('an organizer sees only their conferences; others answer 404', async ({ page }) => {
+  await signIn(page, organizerEmail, organizerPassword);
+  await expect(page.getByRole('link', { name: 'Stagecast Demo Conf' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Private Conf' })).toHaveCount(0);
+  const response = await page.goto(privateConferencePath);
+  expect(response?.status()).toBe(404);
+  expect((await page.goto('/admin/users'))?.status()).toBe(404);
 });
 
 test('the organizer imports a schedule with a preview, maps a room and sees the timeline', async ({

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { sessions } from '@stagecast/db';
 import { createTestDatabase, type TestDatabase } from '@stagecast/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRPCClientError } from '@trpc/client';
+import { createStagecastClient } from '../../trpc/client.js';
 import { cookieFrom, createHttpHarness, sessionHeaders, testOrigin } from '../api/testing/http-harness.js';
 import { hashPassword, needsRehash, verifyPassword } from './password.js';
 
@@ -188,6 +190,29 @@ describe('auth on Postgres', () => {
     await harness.call('apiToken.revoke', 'mutation', { id: view.id }, sessionHeaders(cookie, csrfToken));
     const revoked = await harness.call('apiToken.list', 'query', undefined, bearer);
     expect([revoked.status, revoked.code]).toEqual([401, 'UNAUTHORIZED']);
+  });
+
+  it('the typed client (README example) works with a bearer token and reports typed errors', async () => {
+    const user = await harness.deps.userRepo.findCredentialsByEmail('ada@example.org');
+    const { token } = await harness.deps.authService.createApiToken(user?.id ?? '', 'client', null);
+    const client = (bearer: string) =>
+      createStagecastClient({
+        baseUrl: testOrigin,
+        headers: () => ({ authorization: `Bearer ${bearer}` }),
+        fetch: async (input, init) => harness.handle(new Request(input, init)),
+      });
+    const api = client(token);
+    expect(await api.auth.me.query()).toMatchObject({ via: 'api-token', user: { email: 'ada@example.org' } });
+    expect((await api.adminConference.list.query()).conferences).toEqual([]);
+    const created = await api.apiToken.create.mutate({ name: 'from the client', expiresInDays: 1 });
+    expect(created.view.expiresAt).toBeInstanceOf(Date);
+    const refused = await client('sct_'.padEnd(47, 'x'))
+      .adminConference.list.query()
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TRPCClientError);
+    expect((refused as TRPCClientError<never>).data).toMatchObject({ code: 'UNAUTHORIZED', httpStatus: 401 });
+    const forbidden = await api.user.list.query().catch((e: unknown) => e);
+    expect((forbidden as TRPCClientError<never>).data).toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('signs out: the session row is deleted and the cookie cleared', async () => {
