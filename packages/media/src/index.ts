@@ -39,3 +39,4 @@ export {
   type MetricsEventSource,
 } from './metrics/metrics-server.js';
 export * from './hls/index.js';
+export * from './composite/index.js';

@@ -20,6 +20,7 @@ import {
 import { GLib, Gst } from './gi.js';
 import { BridgeFailure, ForwardingBridgeEngine } from './bridge.js';
 import { SessionError, WebrtcSession } from './webrtc-session.js';
+import { CompositeFailure, CompositeHost, OutputFailure } from '../composite/composite-host.js';
 
 class RequestFailure extends Error {
   constructor(
@@ -63,11 +64,14 @@ export function runEngine(): void {
     return s;
   };
 
+  const composite = new CompositeHost(emit);
+
   const getBridge = (): ForwardingBridgeEngine => (bridge ??= new ForwardingBridgeEngine(emit));
 
   async function shutdown(eosTimeoutMs: number): Promise<boolean> {
     shuttingDown = true;
-    let eos = true;
+    // Outputs first: their EOS closes the last segment and finalises recordings while the sessions still feed them.
+    let eos = await composite.close(eosTimeoutMs);
     if (bridge) await bridge.close().catch(() => {});
     bridge = null;
     for (const [sid, s] of sessions) {
@@ -170,6 +174,7 @@ export function runEngine(): void {
       }, 20);
       return { eos };
     },
+    ...composite.handlers,
     'debug.block': async (p) => {
       // Blocks the JS thread like a node-gtk deadlock would: no heartbeat, no responses.
       const until = Date.now() + p.ms;
@@ -205,6 +210,7 @@ export function runEngine(): void {
         e = new RequestFailure('pipeline', err.message, { reason: err.reason, ...err.details });
       else if (err instanceof SessionError) e = new RequestFailure(err.code, err.message);
       else if (err instanceof BridgeFailure) e = new RequestFailure(err.code, err.message);
+      else if (err instanceof CompositeFailure || err instanceof OutputFailure) e = new RequestFailure(err.code, err.message);
       else e = new RequestFailure('internal', err instanceof Error ? (err.stack ?? err.message) : String(err));
       write({
         id,
@@ -252,6 +258,7 @@ export function runEngine(): void {
       });
       for (const s of sessions.values()) s.tick();
       bridge?.tick();
+      composite.tick();
     } catch (err) {
       console.error('engine tick failed', err);
     }

@@ -7,6 +7,7 @@
  * @stagecast/jitsi.
  */
 import { z } from 'zod';
+import { compositeEventSchemas, compositeRequestSchemas, compositeResultSchemas } from '../composite/protocol.js';
 
 /** Bumped on any incompatible change; the engine reports it in `ready` and the client refuses a mismatch. */
 export const PROTOCOL_VERSION = 1;
@@ -246,6 +247,7 @@ export const requestSchemas = {
   /** Test hooks for the watchdog: block the JS thread, or abort the process like a native crash. */
   'debug.block': z.object({ ms: z.number().int().positive() }),
   'debug.crash': z.object({}),
+  ...compositeRequestSchemas,
 } as const;
 export type Method = keyof typeof requestSchemas;
 export type RequestParams<M extends Method> = z.input<(typeof requestSchemas)[M]>;
@@ -269,6 +271,7 @@ export const resultSchemas = {
   'engine.shutdown': z.object({ eos: z.boolean() }),
   'debug.block': z.object({}),
   'debug.crash': z.object({}),
+  ...compositeResultSchemas,
 } as const satisfies Record<Method, z.ZodType>;
 export type RequestResult<M extends Method> = z.infer<(typeof resultSchemas)[M]>;
 
@@ -365,6 +368,7 @@ export const eventSchemas = {
   bridgeConnectionStateChanged: z.object({ endpointId: z.string(), state: connectionStateSchema }),
   /** Receivers asked for a keyframe of this source; `requests` = PLI + FIR the bridge has sent to its sender so far. */
   bridgeKeyframeRequested: z.object({ owner: z.string(), name: z.string(), ssrc: z.number(), requests: z.number() }),
+  ...compositeEventSchemas,
 } as const;
 export type EngineEventName = keyof typeof eventSchemas;
 export type EngineEventData<E extends EngineEventName> = z.infer<(typeof eventSchemas)[E]>;
