@@ -77,6 +77,9 @@ try {
     );
     const ms = Date.now() - killedAt;
     times.push(ms);
+    // Free the slot before the next run (a worker polls for STAGE_SLOTS jobs at a time).
+    await t.jobs.send('stop-stage', { roomId: roomIds[i]!, role: 'clock', reason: 'operator' });
+    await waitForRecord(testDb.db, job.recordId, (r) => r.status === 'cancelled', 30_000, 'stopped');
     console.log(`run ${i + 1}/${runs}: takeover ${ms} ms`);
   }
 } finally {
