@@ -241,10 +241,11 @@ export class OriginUploader {
 
   async #send(task: Task): Promise<void> {
     const url = new URL(task.name, this.#base);
-    let body: Buffer | string | undefined;
+    let body: Uint8Array<ArrayBuffer> | string | undefined;
     if (task.kind === 'put-file') {
       try {
-        body = await readFile(task.path);
+        // Copied into an ArrayBuffer-backed array: a BodyInit under both the DOM and Node fetch typings.
+        body = new Uint8Array(await readFile(task.path));
       } catch (error: unknown) {
         throw new OriginUploadError('network', `cannot read ${task.path}: ${(error as Error).message}`, { cause: error });
       }
