@@ -31,12 +31,14 @@ export interface SpawnWorkerOptions {
   pgbossSchema: string;
   outputDir: string;
   env?: Record<string, string>;
-  /** Run the compiled worker (dist/main.js) instead of tsx on the sources; default: dist when it exists. */
+  /** Run the compiled worker (dist/main.js, after `npm run build`) instead of tsx on the sources; default false. */
   compiled?: boolean;
 }
 
 export function spawnStageWorker(options: SpawnWorkerOptions): WorkerProcess {
-  const compiled = options.compiled ?? existsSync(distMain);
+  const compiled = options.compiled ?? false;
+  if (compiled && !existsSync(distMain))
+    throw new Error(`${distMain} is missing; run npm run build -w @stagecast/worker-stage first`);
   const args = compiled ? [distMain] : ['--conditions=@stagecast/source', '--import', 'tsx', srcMain];
   const child = spawn(process.execPath, args, {
     env: {
