@@ -1,5 +1,5 @@
 import { headers } from 'next/headers';
-import { redirect } from 'next/navigation';
+import { notFound, redirect } from 'next/navigation';
 import { createCaller } from '../api/root.js';
 import { createContext } from '../runtime.js';
 import type { AuthState } from './auth-service.js';
@@ -28,4 +28,18 @@ export async function currentAuth(): Promise<AuthState> {
     req: { method: 'GET', url: `http://${host}/admin`, headers: new Headers(incoming) },
   });
   return ctx.getAuth().catch(() => ({ kind: 'anonymous' as const }));
+}
+
+/**
+ * For admin pages: an unknown, malformed or foreign id becomes the 404 page (the same answer for all three, so ids
+ * cannot be probed), instead of an error logged by every parallel segment.
+ */
+export async function orNotFound<T>(promise: Promise<T>): Promise<T> {
+  try {
+    return await promise;
+  } catch (error: unknown) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && ['NOT_FOUND', 'BAD_REQUEST', 'FORBIDDEN'].includes(code)) notFound();
+    throw error;
+  }
 }

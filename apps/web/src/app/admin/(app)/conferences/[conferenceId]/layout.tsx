@@ -1,7 +1,6 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { requireAdminSession } from '../../../../../server/auth/rsc.js';
+import { orNotFound, requireAdminSession } from '../../../../../server/auth/rsc.js';
 
 export default async function ConferenceLayout({
   children,
@@ -12,12 +11,7 @@ export default async function ConferenceLayout({
 }) {
   const { conferenceId } = await params;
   const { api } = await requireAdminSession();
-  const conference = await api.adminConference.get({ conferenceId }).catch((error: unknown) => {
-    // Unknown, malformed or not yours: the same 404, so ids cannot be probed.
-    const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && ['NOT_FOUND', 'BAD_REQUEST', 'FORBIDDEN'].includes(code)) notFound();
-    throw error;
-  });
+  const conference = await orNotFound(api.adminConference.get({ conferenceId }));
   const base = `/admin/conferences/${conferenceId}`;
   return (
     <>

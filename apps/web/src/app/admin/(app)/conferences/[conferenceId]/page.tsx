@@ -1,14 +1,16 @@
 import { DayTimeline } from '../../../../../components/admin/day-timeline.js';
-import { requireAdminSession } from '../../../../../server/auth/rsc.js';
+import { orNotFound, requireAdminSession } from '../../../../../server/auth/rsc.js';
 
 export default async function ConferenceTimelinePage({ params }: { params: Promise<{ conferenceId: string }> }) {
   const { conferenceId } = await params;
   const { api } = await requireAdminSession();
-  const [conference, { rooms }, { talks }] = await Promise.all([
-    api.adminConference.get({ conferenceId }),
-    api.room.list({ conferenceId }),
-    api.talk.list({ conferenceId }),
-  ]);
+  const [conference, { rooms }, { talks }] = await orNotFound(
+    Promise.all([
+      api.adminConference.get({ conferenceId }),
+      api.room.list({ conferenceId }),
+      api.talk.list({ conferenceId }),
+    ]),
+  );
   return (
     <DayTimeline
       timeZone={conference.timeZone}

@@ -1,9 +1,9 @@
 import { ImportPanel } from '../../../../../../components/admin/import-panel.js';
-import { requireAdminSession } from '../../../../../../server/auth/rsc.js';
+import { orNotFound, requireAdminSession } from '../../../../../../server/auth/rsc.js';
 
 export default async function ImportPage({ params }: { params: Promise<{ conferenceId: string }> }) {
   const { conferenceId } = await params;
   const { api } = await requireAdminSession();
-  const conference = await api.adminConference.get({ conferenceId });
+  const conference = await orNotFound(api.adminConference.get({ conferenceId }));
   return <ImportPanel conferenceId={conferenceId} timeZone={conference.timeZone} />;
 }

@@ -1,13 +1,12 @@
 import { LivePanel } from '../../../../../../components/admin/live-panel.js';
-import { requireAdminSession } from '../../../../../../server/auth/rsc.js';
+import { orNotFound, requireAdminSession } from '../../../../../../server/auth/rsc.js';
 
 export default async function LivePage({ params }: { params: Promise<{ conferenceId: string }> }) {
   const { conferenceId } = await params;
   const { api } = await requireAdminSession();
-  const [conference, { talks }] = await Promise.all([
-    api.adminConference.get({ conferenceId }),
-    api.talk.list({ conferenceId }),
-  ]);
+  const [conference, { talks }] = await orNotFound(
+    Promise.all([api.adminConference.get({ conferenceId }), api.talk.list({ conferenceId })]),
+  );
   return (
     <LivePanel
       conferenceId={conferenceId}
