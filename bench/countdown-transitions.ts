@@ -12,15 +12,14 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// Deep relative import until @stagecast/media/testing re-exports the countdown helpers (integration pending).
 import {
   defaultCrops,
   expectedCountdown,
   measureTransitions,
   probeFramePtsNs,
+  renderCountdown,
   type TransitionResult,
-} from '../packages/media/src/countdown/testing/frame-reader.js';
-import { renderCountdown } from '../packages/media/src/countdown/testing/run-renderer.js';
+} from '@stagecast/media/testing';
 
 const SEC = 1_000_000_000n;
 const arg = (name: string, def: number): number => {

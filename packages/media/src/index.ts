@@ -40,3 +40,4 @@ export {
 } from './metrics/metrics-server.js';
 export * from './hls/index.js';
 export * from './composite/index.js';
+export * from './countdown/index.js';

@@ -68,6 +68,9 @@ export function sourceDescription(src: SendSourceParsed, want: { audio: boolean;
     }
     case 'pipeline':
       return src.description;
+    case 'countdown':
+      // Not a description: the engine builds a CountdownSource (frame-accurate feeder, realtime clock).
+      throw new Error('sourceDescription: countdown sources are built by the engine (CountdownSource), not parsed');
   }
   return parts.join('  ');
 }

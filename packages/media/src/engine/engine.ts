@@ -21,6 +21,7 @@ import { GLib, Gst } from './gi.js';
 import { BridgeFailure, ForwardingBridgeEngine } from './bridge.js';
 import { SessionError, WebrtcSession } from './webrtc-session.js';
 import { CompositeFailure, CompositeHost, OutputFailure } from '../composite/composite-host.js';
+import { CountdownError } from '../countdown/errors.js';
 
 class RequestFailure extends Error {
   constructor(
@@ -113,6 +114,20 @@ export function runEngine(): void {
         sessions.delete(p.sid);
         await s.close();
       }
+      return {};
+    },
+    'countdown.set': async (p) => {
+      const s = getSession(p.sid);
+      if (!s.sendsCountdown) {
+        throw new RequestFailure(
+          'bad-request',
+          `session ${p.sid} sends no countdown: open it with send.source.kind "countdown" to use countdown.set`,
+        );
+      }
+      s.setCountdown({
+        ...(p.target !== undefined ? { target: p.target } : {}),
+        ...(p.style !== undefined ? { style: p.style } : {}),
+      });
       return {};
     },
     'offerer.open': async (p) => {
@@ -211,6 +226,13 @@ export function runEngine(): void {
       else if (err instanceof SessionError) e = new RequestFailure(err.code, err.message);
       else if (err instanceof BridgeFailure) e = new RequestFailure(err.code, err.message);
       else if (err instanceof CompositeFailure || err instanceof OutputFailure) e = new RequestFailure(err.code, err.message);
+      else if (err instanceof CountdownError)
+        // Caller mistakes (style/target, a style change needing a new source, an unreadable logo) vs. engine faults.
+        e = new RequestFailure(
+          ['bad-style', 'bad-target', 'restart-required', 'logo-missing'].includes(err.reason) ? 'bad-request' : 'internal',
+          err.message,
+          { reason: err.reason },
+        );
       else e = new RequestFailure('internal', err instanceof Error ? (err.stack ?? err.message) : String(err));
       write({
         id,

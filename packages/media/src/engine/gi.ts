@@ -12,6 +12,8 @@ export const GLib: any = gi.require('GLib', '2.0');
 export const Gst: any = gi.require('Gst', '1.0');
 export const GstWebRTC: any = gi.require('GstWebRTC', '1.0');
 export const GstSdp: any = gi.require('GstSdp', '1.0');
+/** Control sources for property automation (countdown beeps: a step-interpolated volume, no per-buffer JS). */
+export const GstController: any = gi.require('GstController', '1.0');
 Gst.init(null);
 
 export type GObj = any;

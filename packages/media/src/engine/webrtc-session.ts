@@ -6,6 +6,7 @@
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { PipelineError } from '../errors.js';
+import type { Logger } from '../events.js';
 import {
   audioChainDescription,
   fileUri,
@@ -17,6 +18,8 @@ import {
 } from '../builders/send.js';
 import { branchPlan, COUNTER_NAME } from '../builders/receive.js';
 import { FileSource } from './file-source.js';
+import { CountdownSource } from '../countdown/countdown-source.js';
+import type { CountdownStyleInput, CountdownTargetInput } from '../countdown/countdown-style.js';
 import type {
   EngineEventData,
   EngineEventName,
@@ -32,6 +35,7 @@ import type {
 import {
   GATHERING_COMPLETE,
   Gst,
+  GstController,
   GstWebRTC,
   ICE_STATES,
   gstPromise,
@@ -41,6 +45,25 @@ import {
   type GObj,
 } from './gi.js';
 import { fidGroups, filterOffer, midsOf, OfferError, URI_AUDIO_LEVEL, URI_TWCC, type FilteredOffer } from './sdp.js';
+
+/** The countdown's logger: console lines like the rest of the engine (stdout is forwarded to the client's log). */
+function countdownLogger(sid: string): Logger {
+  const line =
+    (level: string) =>
+    (a: unknown, b?: string): void => {
+      const msg = typeof a === 'string' ? a : (b ?? '');
+      const obj = typeof a === 'string' ? {} : a;
+      console.log(`[${sid}] countdown ${level}: ${msg} ${JSON.stringify(obj)}`);
+    };
+  const log = {
+    debug: () => {},
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    child: () => log,
+  };
+  return log;
+}
 
 export type Emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>) => void;
 
@@ -132,6 +155,10 @@ export class WebrtcSession {
   readonly #pendingCandidates: [number, string][] = [];
   readonly #eosWaiters = new Map<GObj, () => void>();
   readonly #files: FileSource[] = [];
+  /** The countdown send source (send.source kind `countdown`), built with the send legs. */
+  #countdown: CountdownSource | null = null;
+  /** countdown.set before the send side exists (no offer yet): applied when it is built. */
+  #countdownPending: { target?: CountdownTargetInput | null; style?: CountdownStyleInput } = {};
   #hasRemote = false;
   #mids: string[] = [];
   #sendBuilt = false;
@@ -190,12 +217,27 @@ export class WebrtcSession {
       this.#shared = parseBin(o.receive.description, 'shared receive pipeline', false);
       this.pipeline.add(this.#shared);
     }
+    // Countdown: clock time = wall-clock ns so running time maps to wall seconds (countdown/README.md). Before PLAYING.
+    if (o.send?.source.kind === 'countdown') CountdownSource.useRealtimeClock(Gst, this.pipeline);
     this.pipeline.setState(Gst.State.PLAYING);
   }
 
   /** Parse user descriptions once at open so mistakes come back as typed errors, not as later bus errors. */
   #validateUserPipelines(): void {
     const { send, receive } = this.#o;
+    if (send?.desktop?.kind === 'countdown') {
+      throw new PipelineError(
+        'syntax',
+        'desktop send source: kind "countdown" is only supported as the main send source (send.source)',
+      );
+    }
+    if (send?.source.kind === 'countdown') {
+      // Builds (and drops) the bin once so a bad style (e.g. an unreadable logo) fails at open, not at the offer.
+      new CountdownSource(
+        { Gst, GstController },
+        { style: send.source.style ?? {}, target: send.source.target },
+      ).close();
+    }
     if (send?.source.kind === 'pipeline') {
       const bin = parseBin(send.source.description, 'send pipeline', false);
       const named = ['audio', 'video'].filter((n) => bin.getByName(n));
@@ -303,15 +345,18 @@ export class WebrtcSession {
     const videoReq = this.#o.localSources.find((s) => s.media === 'video' && s.videoType !== 'desktop');
     const want = { audio: !!(audioReq && f.audio), video: !!(videoReq && f.video) };
     if (!want.audio && !want.video) return;
-    const desc = sourceDescription(send.source, want);
-    const bin = parseBin(desc, 'send pipeline', false);
+    const bin =
+      send.source.kind === 'countdown'
+        ? this.#countdownBin()
+        : parseBin(sourceDescription(send.source, want), 'send pipeline', false);
     const dynamic = send.source.kind === 'pipeline';
+    if (send.source.kind === 'countdown') want.audio &&= !!this.#countdown?.hasAudio;
     if (dynamic) {
       // A user pipeline publishes what it names: no `audio` element → no audio source is sent.
       want.audio &&= !!bin.getByName('audio');
       want.video &&= !!bin.getByName('video');
     }
-    this.pipeline.add(bin);
+    if (send.source.kind !== 'countdown') this.pipeline.add(bin);
     if (want.video && videoReq && f.video) {
       this.#addLeg(bin, {
         media: 'video',
@@ -338,6 +383,7 @@ export class WebrtcSession {
     }
     bin.syncStateWithParent();
     this.#startFile(bin, send.source);
+    this.#countdown?.start();
     // Screen-share: its own source bin and leg (the desktop m-line of filterOffer); video only.
     const desktopReq = this.#o.localSources.find((s) => s.media === 'video' && s.videoType === 'desktop');
     if (this.#sendsDesktop() && desktopReq && send.desktop && f.video) {
@@ -390,6 +436,47 @@ export class WebrtcSession {
     );
   }
 
+  /** Builds the countdown source, adds its bin (ends in `queue name=video`, with beeps `queue name=audio`). */
+  #countdownBin(): GObj {
+    const src = this.#o.send?.source;
+    if (src?.kind !== 'countdown') throw new SessionError('internal', 'no countdown send source');
+    const pending = this.#countdownPending;
+    this.#countdownPending = {};
+    const cd = new CountdownSource(
+      { Gst, GstController },
+      {
+        style: pending.style ?? src.style ?? {},
+        target: pending.target !== undefined ? pending.target : src.target,
+        logger: countdownLogger(this.sid),
+      },
+    );
+    cd.on('failed', (err) => this.#emitError('countdown', err.message));
+    this.#countdown = cd;
+    this.pipeline.add(cd.bin);
+    return cd.bin;
+  }
+
+  /** countdown.set: new target and/or style (style changes that alter the bin's shape throw restart-required). */
+  setCountdown(p: { target?: CountdownTargetInput | null; style?: CountdownStyleInput }): void {
+    this.#assertOpen();
+    if (this.#o.send?.source.kind !== 'countdown') {
+      throw new SessionError('internal', `session ${this.sid} sends no countdown source`);
+    }
+    const cd = this.#countdown;
+    if (!cd) {
+      // No offer yet: keep it for when the send side is built.
+      if (p.target !== undefined) this.#countdownPending.target = p.target;
+      if (p.style !== undefined) this.#countdownPending.style = p.style;
+      return;
+    }
+    if (p.style !== undefined) cd.setStyle(p.style);
+    if (p.target !== undefined) cd.setTarget(p.target);
+  }
+
+  get sendsCountdown(): boolean {
+    return this.#o.send?.source.kind === 'countdown';
+  }
+
   #startFile(bin: GObj, source: SendSpecParsed['source']): void {
     if (source.kind !== 'file') return;
     const f = new FileSource(bin, fileUri(source.location), source.loop, (m) => this.#emitError('file', m));
@@ -408,12 +495,18 @@ export class WebrtcSession {
         send.source.kind === 'test' && s.media === 'video' && videoIndex++ > 0
           ? { ...send.source, pattern: 'ball' }
           : send.source;
-      const bin = parseBin(
-        sourceDescription(source, { audio: s.media === 'audio', video: s.media === 'video' }),
-        'offerer source',
-        false,
-      );
-      this.pipeline.add(bin);
+      const countdown = source.kind === 'countdown';
+      if (countdown && this.#countdown) {
+        throw new SessionError('internal', 'offerer: a countdown source publishes one video (and beeps) source only');
+      }
+      const bin = countdown
+        ? this.#countdownBin()
+        : parseBin(
+            sourceDescription(source, { audio: s.media === 'audio', video: s.media === 'video' }),
+            'offerer source',
+            false,
+          );
+      if (!countdown) this.pipeline.add(bin);
       const extmaps: Record<number, string> =
         s.media === 'audio' ? { 1: URI_AUDIO_LEVEL, 5: URI_TWCC } : { 5: URI_TWCC };
       this.#addLeg(bin, {
@@ -429,6 +522,7 @@ export class WebrtcSession {
       bin.syncStateWithParent();
       this.#startFile(bin, source);
     }
+    this.#countdown?.start();
     await this.#waitForCaps(this.#o.firstCapsTimeoutMs);
     const reply = await gstPromise((p) => this.webrtc.emit('create-offer', Gst.Structure.newEmpty('opts'), p));
     const offer = reply.getValue('offer').getBoxed();
@@ -858,6 +952,7 @@ export class WebrtcSession {
     }
     this.#closed = true;
     for (const f of this.#files.splice(0)) f.close();
+    this.#countdown?.close();
     for (const [obj, id] of this.#signals.splice(0)) {
       try {
         obj.disconnect(id);

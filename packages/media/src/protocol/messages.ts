@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { compositeEventSchemas, compositeRequestSchemas, compositeResultSchemas } from '../composite/protocol.js';
+import { countdownStyleSchema, countdownTargetSchema } from '../countdown/countdown-style.js';
 
 /** Bumped on any incompatible change; the engine reports it in `ready` and the client refuses a mismatch. */
 export const PROTOCOL_VERSION = 1;
@@ -105,6 +106,15 @@ export const sendSourceSchema = z.discriminatedUnion('kind', [
     kind: z.literal('pipeline'),
     /** gst-launch syntax with elements named `audio` and/or `video` whose src pads carry raw or encoded media. */
     description: z.string().min(1),
+  }),
+  z.object({
+    /**
+     * The frame-accurate countdown clock (countdown/README.md): video, plus beeps as audio when style.beeps.enabled.
+     * The session's pipeline then runs on a REALTIME system clock. Change target/style later with `countdown.set`.
+     */
+    kind: z.literal('countdown'),
+    style: countdownStyleSchema.optional(),
+    target: countdownTargetSchema.nullable().default(null),
   }),
 ]);
 export type SendSource = z.input<typeof sendSourceSchema>;
@@ -219,11 +229,19 @@ export const bridgeAllocateParamsSchema = z.object({
 export const bridgeOfferResultSchema = z.object({ offerSdp: z.string(), sources: z.array(bridgeSourceSchema) });
 export type BridgeOfferResult = z.infer<typeof bridgeOfferResultSchema>;
 
+/** Change the countdown send source of a session (kind `countdown`) at run time; omitted fields stay as they are. */
+export const countdownSetParamsSchema = z.object({
+  sid: z.string().min(1),
+  target: countdownTargetSchema.nullable().optional(),
+  style: countdownStyleSchema.optional(),
+});
+
 export const requestSchemas = {
   'session.open': sessionOpenParamsSchema,
   'session.applyRemoteOffer': applyRemoteOfferParamsSchema,
   'session.addRemoteCandidate': remoteCandidateParamsSchema,
   'session.close': z.object({ sid: z.string().min(1) }),
+  'countdown.set': countdownSetParamsSchema,
   'offerer.open': offererOpenParamsSchema,
   'offerer.applyAnswer': offererApplyAnswerParamsSchema,
   'offerer.setSourceActive': offererSetSourceActiveParamsSchema,
@@ -257,6 +275,7 @@ export const resultSchemas = {
   'session.applyRemoteOffer': answerResultSchema,
   'session.addRemoteCandidate': z.object({}),
   'session.close': z.object({}),
+  'countdown.set': z.object({}),
   'offerer.open': z.object({ sdp: z.string() }),
   'offerer.applyAnswer': z.object({}),
   'offerer.setSourceActive': z.object({}),

@@ -24,3 +24,4 @@ export {
   type BackendEndpointTransport,
   type BackendSource,
 } from './forwarding-bridge-backend.js';
+export * from '../countdown/testing/index.js';
