@@ -20,3 +20,12 @@ export { receiverConstraints, type ReceiveVideoOptions, type ReceiverConstraints
 export { backoffRestartPolicy, type EngineRestartPolicy, type BackoffOptions } from './restart-policy.js';
 export { SupervisedMediaPort } from './supervised-media-port.js';
 export { waitForEvent } from './events.js';
+export {
+  startBroadcast,
+  BroadcastHandle,
+  broadcastOutputsSchema,
+  type BroadcastOptions,
+  type BroadcastOutputs,
+  type BroadcastStats,
+  type BroadcastEvents,
+} from './broadcast.js';

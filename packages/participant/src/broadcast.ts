@@ -1,0 +1,381 @@
+/**
+ * `startBroadcast()`: the broadcast job of issue 5 — a receive-only participant whose engine composites the room
+ * (packages/media composite) and pushes it to HLS (local directory and/or origin PUT/DELETE with PROGRAM-DATE-TIME),
+ * RTMP, SRT and a recording. Used by `stagecast broadcast` and the stage worker's 'broadcast' role.
+ *
+ * - Roster from signaling (source-add/-remove + presence mute/nick), not from media pads: the bridge forwards only
+ *   what we ask for, and we ask (ReceiverVideoConstraints per source, docs/jitsi-protocol.md §11) from the layout.
+ * - Dominant speaker with hysteresis (SpeakerTracker) → speaker/screen-share layouts.
+ * - One encoder per engine for the life of the job; only an engine crash restarts it (participant supervision): the
+ *   composite and outputs are rebuilt on the new engine and the next HLS segment carries EXT-X-DISCONTINUITY.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger, Occupant, RemoteSource } from '@stagecast/jitsi';
+import { silentLogger } from '@stagecast/jitsi';
+import {
+  compositeReceiveSpec,
+  constraintsForTiles,
+  HlsPublisher,
+  OriginUploader,
+  redactUrl,
+  SpeakerTracker,
+  type CompositeSource,
+  type CompositeStart,
+  type CompositeStats,
+  type EngineClient,
+  type EngineEventData,
+  type HlsPublisherStats,
+  type LayoutKind,
+  type LayoutSet,
+  type OutputSpec,
+  type Rendition,
+  type SpeakerTrackerOptions,
+} from '@stagecast/media';
+import { z } from 'zod';
+import { ParticipantError } from './errors.js';
+import { TypedEmitter } from './events.js';
+import { startParticipant, type MeetingOptions, type ParticipantHandle, type StartParticipantOptions } from './participant.js';
+
+const originSchema = z.object({
+  /** e.g. http://127.0.0.1:8088/hls/<slug>/ — playlists and segments are PUT below it, expired segments DELETEd. */
+  baseUrl: z.url(),
+  /** e.g. Authorization for a CDN ingest; never logged. */
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+export const broadcastOutputsSchema = z
+  .object({
+    hls: z
+      .object({
+        /** Local directory for segments and playlists (also the staging area for origin uploads). */
+        directory: z.string().min(1),
+        origin: originSchema.optional(),
+        segmentSeconds: z.number().min(1).max(6).default(1),
+        windowSize: z.number().int().min(3).max(100).optional(),
+        /** Also keep event.m3u8 with every segment (VOD after the event). */
+        eventPlaylist: z.boolean().default(false),
+        /** Extra lower renditions (ABR ladder); each in `<directory>/r<n>/`, with master.m3u8 at the top. */
+        renditions: z.array(z.object({ width: z.number().int(), height: z.number().int(), bitrate: z.number().int() })).max(3).default([]),
+      })
+      .optional(),
+    rtmp: z.array(z.object({ url: z.string().regex(/^rtmps?:\/\//), streamKey: z.string().optional() })).default([]),
+    srt: z.array(z.object({ uri: z.string().startsWith('srt://'), latencyMs: z.number().int().optional(), passphrase: z.string().optional() })).default([]),
+    record: z.object({ path: z.string().min(1), format: z.enum(['mp4', 'mkv']).default('mkv') }).optional(),
+  })
+  .refine((o) => o.hls || o.rtmp.length || o.srt.length || o.record, 'give at least one output (hls, rtmp, srt or record)');
+export type BroadcastOutputs = z.input<typeof broadcastOutputsSchema>;
+
+export interface BroadcastOptions {
+  meeting: MeetingOptions;
+  outputs: BroadcastOutputs;
+  /** Canvas, slate, initial layout, encoder and audio settings (defaults: 1280×720@30, 2.5 Mb/s, grid). */
+  composite?: CompositeStart;
+  speaker?: SpeakerTrackerOptions;
+  engine?: StartParticipantOptions['engine'];
+  logger?: Logger;
+  signal?: AbortSignal;
+}
+
+export interface BroadcastStats {
+  composite: CompositeStats | null;
+  hls: HlsPublisherStats[];
+  engineRestarts: number;
+}
+
+export type BroadcastEvents = {
+  layoutApplied: [EngineEventData<'layoutApplied'>];
+  segmentPublished: [{ rendition: number; uri: string; durationSeconds: number; programDateTime: Date; discontinuity: boolean }];
+  outputStateChanged: [EngineEventData<'outputStateChanged'>];
+  statsUpdated: [BroadcastStats];
+  /** The engine died and was replaced; the composite and outputs were rebuilt (HLS got one discontinuity). */
+  engineRestarted: [{ reason: string }];
+  left: [{ kind: 'requested' } | { kind: 'failed'; error: Error }];
+};
+
+interface HlsRendition {
+  index: number;
+  outputId: string;
+  directory: string;
+  publisher: HlsPublisher;
+  rendition?: Rendition;
+  /** Next segment starts a new encoder (engine restart). */
+  discontinuity: boolean;
+}
+
+export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
+  readonly participant: ParticipantHandle;
+  readonly #o: BroadcastOptions;
+  readonly #outputs: z.infer<typeof broadcastOutputsSchema>;
+  readonly #log: Logger;
+  readonly #hls: HlsRendition[] = [];
+  readonly #tracker: SpeakerTracker;
+  #layout: LayoutSet;
+  #slate: { title?: string; subtitle?: string } = {};
+  #countdown: Parameters<BroadcastHandle['setCountdown']> | null = null;
+  #remote: RemoteSource[] = [];
+  #lastStats: CompositeStats | null = null;
+  #restarts = 0;
+  #rosterChain: Promise<unknown> = Promise.resolve();
+  #closing: Promise<void> | undefined;
+  readonly #offs: (() => void)[] = [];
+
+  /** @internal use startBroadcast() */
+  constructor(participant: ParticipantHandle, o: BroadcastOptions, outputs: z.infer<typeof broadcastOutputsSchema>, log: Logger) {
+    super(log);
+    this.participant = participant;
+    this.#o = o;
+    this.#outputs = outputs;
+    this.#log = log;
+    this.#layout = o.composite?.layout ?? { kind: 'grid' };
+    this.#tracker = new SpeakerTracker((ep) => void this.#engine()?.request('composite.setSpeaker', { endpointId: ep }).catch(() => {}), o.speaker);
+  }
+
+  #engine(): EngineClient | undefined {
+    const e = this.participant.engine;
+    return e?.state === 'running' ? e : undefined;
+  }
+
+  get stats(): BroadcastStats {
+    return { composite: this.#lastStats, hls: this.#hls.map((h) => h.publisher.stats), engineRestarts: this.#restarts };
+  }
+
+  get hlsPlaylists(): string[] {
+    return this.#hls.map((h) => join(h.directory, 'index.m3u8'));
+  }
+
+  /** @internal */
+  async init(): Promise<void> {
+    const hls = this.#outputs.hls;
+    if (hls) {
+      const ladder: (Rendition | undefined)[] = [undefined, ...hls.renditions];
+      for (const [index, rendition] of ladder.entries()) {
+        const directory = index === 0 ? hls.directory : join(hls.directory, `r${index}`);
+        await mkdir(directory, { recursive: true });
+        const origin = hls.origin
+          ? { baseUrl: index === 0 ? hls.origin.baseUrl : new URL(`r${index}/`, hls.origin.baseUrl.replace(/\/?$/, '/')).toString(), ...(hls.origin.headers ? { headers: hls.origin.headers } : {}) }
+          : undefined;
+        const publisher = new HlsPublisher({
+          directory,
+          targetDurationSeconds: Math.ceil(hls.segmentSeconds),
+          eventPlaylist: hls.eventPlaylist,
+          ...(hls.windowSize ? { windowSize: hls.windowSize } : {}),
+          ...(origin ? { origin } : {}),
+          logger: this.#log.child({ module: 'hls', rendition: index }),
+        });
+        this.#hls.push({ index, outputId: `hls${index}`, directory, publisher, ...(rendition ? { rendition } : {}), discontinuity: false });
+      }
+      if (hls.renditions.length) await this.#writeMaster(hls);
+    }
+    const j = this.participant.jitsi;
+    if (j) {
+      const onSources = (s: RemoteSource[]) => {
+        this.#remote = s;
+        this.#pushRoster();
+      };
+      const onOccupant = () => this.#pushRoster();
+      const onLeft = (o: Occupant) => {
+        this.#tracker.forget(o.nick);
+        this.#pushRoster();
+      };
+      const onSpeaker = (ep: string) => this.#tracker.observe(ep);
+      j.on('remoteSourcesChanged', onSources);
+      j.on('occupantUpdated', onOccupant);
+      j.on('occupantJoined', onOccupant);
+      j.on('occupantLeft', onLeft);
+      j.on('dominantSpeakerChanged', onSpeaker);
+      this.#offs.push(() => {
+        j.off('remoteSourcesChanged', onSources);
+        j.off('occupantUpdated', onOccupant);
+        j.off('occupantJoined', onOccupant);
+        j.off('occupantLeft', onLeft);
+        j.off('dominantSpeakerChanged', onSpeaker);
+      });
+    }
+    this.#offs.push(
+      this.participant.on('engineRestarted', (r) => void this.#onEngineRestarted(r.reason)),
+      this.participant.on('left', (reason) => {
+        void this.close().then(() => this.safeEmit('left', reason.kind === 'failed' ? { kind: 'failed', error: reason.error } : { kind: 'requested' }));
+      }),
+    );
+    await this.#setupEngine();
+  }
+
+  async #writeMaster(hls: NonNullable<z.infer<typeof broadcastOutputsSchema>['hls']>): Promise<void> {
+    const c = { width: 1280, height: 720, ...this.#o.composite?.canvas };
+    const bitrate = this.#o.composite?.video?.bitrate ?? 2_500_000;
+    const lines = ['#EXTM3U', '#EXT-X-VERSION:3'];
+    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${bitrate + 160_000},RESOLUTION=${c.width}x${c.height},CODECS="avc1.640028,mp4a.40.2"`, 'index.m3u8');
+    hls.renditions.forEach((r, i) => lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${r.bitrate + 160_000},RESOLUTION=${r.width}x${r.height},CODECS="avc1.640028,mp4a.40.2"`, `r${i + 1}/index.m3u8`));
+    const text = lines.join('\n') + '\n';
+    await writeFile(join(hls.directory, 'master.m3u8'), text);
+    if (hls.origin) {
+      const up = new OriginUploader({ ...hls.origin, logger: this.#log });
+      up.putPlaylist('master.m3u8', text);
+      await up.flush(10_000);
+      await up.close();
+    }
+  }
+
+  /** Composite + outputs on the current engine (at start and after an engine restart). */
+  async #setupEngine(): Promise<void> {
+    const engine = this.#engine();
+    if (!engine) throw new ParticipantError('engine-start-failed', 'the media engine is not running: cannot start the composite');
+    const onSegment = (d: EngineEventData<'segmentClosed'>) => this.#onSegment(d);
+    const onLayout = (d: EngineEventData<'layoutApplied'>) => this.#onLayout(d);
+    const onOutput = (d: EngineEventData<'outputStateChanged'>) => {
+      this.#log.info({ output: d.outputId, state: d.state, message: d.message, attempt: d.attempt }, 'output state');
+      this.safeEmit('outputStateChanged', d);
+    };
+    const onStats = (s: CompositeStats) => {
+      this.#lastStats = s;
+      this.safeEmit('statsUpdated', this.stats);
+    };
+    engine.on('segmentClosed', onSegment).on('layoutApplied', onLayout).on('outputStateChanged', onOutput).on('compositeStats', onStats);
+    this.#offs.push(() => {
+      engine.off('segmentClosed', onSegment).off('layoutApplied', onLayout).off('outputStateChanged', onOutput).off('compositeStats', onStats);
+    });
+    await engine.request('composite.start', { ...this.#o.composite, layout: this.#layout, slate: { ...this.#o.composite?.slate, ...this.#slate } });
+    // Unique per engine start: a restarted engine never overwrites segments still listed in the playlist.
+    const prefix = `s${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+    const specs: OutputSpec[] = [];
+    const hls = this.#outputs.hls;
+    for (const h of this.#hls) {
+      specs.push({ id: h.outputId, kind: 'hls', directory: h.directory, prefix, segmentSeconds: hls?.segmentSeconds ?? 1, ...(h.rendition ? { rendition: h.rendition } : {}) });
+    }
+    this.#outputs.rtmp.forEach((r, i) => specs.push({ id: `rtmp${i}`, kind: 'rtmp', url: r.url, ...(r.streamKey ? { streamKey: r.streamKey } : {}) }));
+    this.#outputs.srt.forEach((s, i) => specs.push({ id: `srt${i}`, kind: 'srt', uri: s.uri, ...(s.latencyMs ? { latencyMs: s.latencyMs } : {}), ...(s.passphrase ? { passphrase: s.passphrase } : {}) }));
+    if (this.#outputs.record) {
+      const r = this.#outputs.record;
+      // After an engine restart the recording continues in a new file next to the first.
+      const path = this.#restarts ? r.path.replace(/(\.\w+)?$/, (ext) => `.${this.#restarts}${ext || `.${r.format}`}`) : r.path;
+      specs.push({ id: 'record', kind: 'file', path, format: r.format });
+    }
+    for (const spec of specs) {
+      await engine.request('output.start', spec).catch((err: unknown) => {
+        const target = spec.kind === 'rtmp' ? redactUrl(`${spec.url}/${spec.streamKey ?? ''}`, spec.streamKey) : spec.id;
+        throw new ParticipantError('bad-pipeline', `output ${spec.id} (${target}) could not start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      });
+    }
+    if (this.#countdown) await this.setCountdown(...this.#countdown);
+    this.#pushRoster();
+  }
+
+  async #onEngineRestarted(reason: string): Promise<void> {
+    this.#restarts++;
+    for (const h of this.#hls) h.discontinuity = true;
+    try {
+      await this.#setupEngine();
+      this.safeEmit('engineRestarted', { reason });
+    } catch (err) {
+      this.#log.error({ err: err instanceof Error ? err.message : String(err) }, 'composite could not be rebuilt on the new engine');
+    }
+  }
+
+  #onSegment(d: EngineEventData<'segmentClosed'>): void {
+    const h = this.#hls.find((x) => x.outputId === d.outputId);
+    if (!h) return;
+    const discontinuity = h.discontinuity;
+    h.discontinuity = false;
+    const seg = { path: d.path, durationSeconds: d.durationSeconds, programDateTime: new Date(d.programDateTime) };
+    void h.publisher.addSegment(seg, discontinuity).then(
+      () => this.safeEmit('segmentPublished', { rendition: h.index, uri: d.path.split('/').pop() ?? d.path, durationSeconds: d.durationSeconds, programDateTime: seg.programDateTime, discontinuity }),
+      (err: unknown) => this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'writing the playlist failed'),
+    );
+  }
+
+  /** Per-source heights from the tiles; everything not shown is off (defaultConstraints 0). */
+  #onLayout(d: EngineEventData<'layoutApplied'>): void {
+    const c = constraintsForTiles(d.tiles);
+    this.participant.jitsi?.setReceiverConstraints({
+      lastN: -1,
+      defaultConstraints: { maxHeight: 0 },
+      constraints: c.constraints,
+      selectedSources: c.onStageSources,
+      onStageSources: c.onStageSources,
+    });
+    this.safeEmit('layoutApplied', d);
+  }
+
+  /** Roster from signaling + presence → the engine (serialised: each call carries the full list). */
+  #pushRoster(): void {
+    const occupants = new Map((this.participant.jitsi?.occupants ?? []).map((o) => [o.nick, o]));
+    const sources: CompositeSource[] = [];
+    for (const s of this.#remote) {
+      if (s.owner === 'jvb' || !/^[\w.@-]{1,64}$/.test(s.name)) continue;
+      const occ = occupants.get(s.owner);
+      const info = occ?.sourceInfo[s.name];
+      sources.push({
+        name: s.name,
+        owner: s.owner,
+        media: s.media,
+        videoType: s.videoType === 'desktop' || info?.videoType === 'desktop' ? 'desktop' : 'camera',
+        muted: info?.muted ?? false,
+        ...(occ?.displayName ? { nick: occ.displayName.slice(0, 120) } : {}),
+      });
+    }
+    this.#rosterChain = this.#rosterChain.then(() => this.#engine()?.request('composite.setSources', { sources }).catch((err: unknown) => this.#log.warn({ err: String(err) }, 'composite.setSources failed')));
+  }
+
+  /** Switch layout at run time (grid, speaker, screen-share, single with `pinned`, slate). Returns what is shown. */
+  async setLayout(l: LayoutSet): Promise<LayoutKind> {
+    this.#layout = l;
+    const e = this.#engine();
+    if (!e) return 'slate';
+    return (await e.request('layout.set', l)).kind;
+  }
+
+  async setSlate(s: { title?: string; subtitle?: string }): Promise<void> {
+    this.#slate = { ...this.#slate, ...s };
+    await this.#engine()?.request('composite.setSlate', s);
+  }
+
+  /** Countdown overlay to the next talk (null removes it). */
+  async setCountdown(target: { startsAt: number | string; title?: string; speakers?: string[] } | null, o: { placement?: 'full' | 'corner'; style?: Record<string, unknown> } = {}): Promise<void> {
+    this.#countdown = target ? [target, o] : null;
+    await this.#engine()?.request('composite.countdown', { target, ...(o.placement ? { placement: o.placement } : {}), ...(o.style ? { style: o.style } : {}) });
+  }
+
+  /** Engine EOS (last segment closed, recording finalised), leave the room, ENDLIST + flush uploads. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      this.#tracker.close();
+      await this.participant.close();
+      await this.#rosterChain.catch(() => {});
+      for (const off of this.#offs.splice(0)) off();
+      for (const h of this.#hls) await h.publisher.close().catch((err: unknown) => this.#log.warn({ err: String(err) }, 'closing the HLS publisher failed'));
+    })();
+    return this.#closing;
+  }
+}
+
+/**
+ * Joins `meeting` as a receive-only participant (display name default "Stagecast broadcast"), starts the composite
+ * and the outputs; resolves once everything runs. Reject reasons: ParticipantError (`join-failed`, `bad-pipeline`,
+ * `engine-start-failed`, `invalid-options`, `aborted`).
+ */
+export async function startBroadcast(options: BroadcastOptions): Promise<BroadcastHandle> {
+  const log = (options.logger ?? silentLogger).child({ module: 'broadcast' });
+  const parsed = broadcastOutputsSchema.safeParse(options.outputs);
+  if (!parsed.success) {
+    throw new ParticipantError('invalid-options', `broadcast outputs are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'outputs'}: ${i.message}`).join('; ')}`);
+  }
+  const participant = await startParticipant({
+    meeting: { displayName: 'Stagecast broadcast', ...options.meeting },
+    media: { receive: compositeReceiveSpec() },
+    // Until the first layout is applied (at once when the composite starts): modest default.
+    receiveVideo: { maxHeight: 360 },
+    ...(options.engine ? { engine: options.engine } : {}),
+    logger: options.logger ?? silentLogger,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const handle = new BroadcastHandle(participant, options, parsed.data, log);
+  try {
+    await handle.init();
+  } catch (err) {
+    await handle.close();
+    throw err instanceof ParticipantError ? err : new ParticipantError('engine-start-failed', `the composite could not start: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return handle;
+}
