@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parsePlaylist } from '@stagecast/media';
@@ -182,7 +182,7 @@ describe('broadcast composite (testbed with media)', () => {
   it('origin down for ~10 s: encoding continues, uploads retry and recover, local HLS and the recording are unaffected', async () => {
     const store = new Map<string, Buffer>();
     let requests = 0;
-    const handler = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => {
       requests++;
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));

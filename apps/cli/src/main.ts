@@ -6,9 +6,11 @@ import { pino } from 'pino';
 import { parseCommandLine } from './args.js';
 import { CliError } from './errors.js';
 import { runJoin } from './join.js';
+import { runBroadcastCli } from './broadcast.js';
 import { createStatusWriter } from './status-line.js';
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'broadcast') return runBroadcastCli(argv.slice(1));
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);

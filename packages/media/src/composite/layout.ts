@@ -48,7 +48,8 @@ export interface LayoutResult {
   tiles: Tile[];
 }
 
-const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+const even = (n: number) => Math.round(n / 2) * 2;
+const size = (n: number) => Math.max(2, even(n));
 
 /** The largest 16:9 box inside (w, h), centred in it. */
 function fit(x: number, y: number, w: number, h: number, zorder: number, name: string, aspect = 16 / 9): Tile {
@@ -62,8 +63,8 @@ function fit(x: number, y: number, w: number, h: number, zorder: number, name: s
     name,
     x: even(x + (w - tw) / 2),
     y: even(y + (h - th) / 2),
-    width: even(tw),
-    height: even(th),
+    width: size(tw),
+    height: size(th),
     zorder,
   };
 }
