@@ -99,6 +99,10 @@ case "${1:-}" in
     nginx_write_config
     if nginx_running; then
       nginx -c "$NGINX_CONF" -p "$NGINX_DIR" -s reload 9>&-
+    elif nginx_http_ready; then
+      # Another checkout's origin already serves these ports (same config shape): share it rather than fail.
+      warn "an nginx origin from another checkout already listens on :$STAGECAST_ORIGIN_HTTP_PORT; using it"
+      exit 0
     else
       nginx -c "$NGINX_CONF" -p "$NGINX_DIR" 9>&- ||
         die "nginx did not start" "read $NGINX_DIR/logs/error.log; are ports $STAGECAST_ORIGIN_HTTP_PORT/$STAGECAST_ORIGIN_RTMP_PORT free? ('ss -ltnp')"
