@@ -9,6 +9,7 @@ import type { EncoderSettings, SendSourceParsed, VideoCodec } from '../protocol/
 import { encoderSettingsSchema } from '../protocol/messages.js';
 import { FILE_CONCAT } from '../engine/file-source-names.js';
 import { URI_AUDIO_LEVEL } from '../engine/sdp.js';
+import { playoutSkeletonDescription } from '../playout/playout-source.js';
 
 export type MediaFormat = 'raw' | 'vp8' | 'h264' | 'opus' | 'other';
 
@@ -68,6 +69,10 @@ export function sourceDescription(src: SendSourceParsed, want: { audio: boolean;
     }
     case 'pipeline':
       return src.description;
+    case 'playout':
+      // Static part only (compositor + audiomixer ending in `video`/`audio`); the engine's PlayoutSource adds the
+      // countdown, slate and talk branches (engine-side, timed by pad offsets on a REALTIME clock).
+      return playoutSkeletonDescription(src, want);
     case 'countdown':
       // Not a description: the engine builds a CountdownSource (frame-accurate feeder, realtime clock).
       throw new Error('sourceDescription: countdown sources are built by the engine (CountdownSource), not parsed');

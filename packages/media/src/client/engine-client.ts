@@ -57,6 +57,8 @@ export interface MediaDefaults {
   send?: SendSpec;
   receive?: ReceiveSpec;
   firstCapsTimeoutMs?: number;
+  /** Pipeline clock of every session (`realtime`: wall ns = base time + running time, see `pipelineClock`). */
+  clock?: 'system' | 'realtime';
 }
 
 interface Pending {
@@ -193,6 +195,7 @@ export class EngineClient extends TypedEmitter<EngineClientEvents> {
       ...(this.#mediaDefaults.send ? { send: this.#mediaDefaults.send } : {}),
       ...(this.#mediaDefaults.receive ? { receive: this.#mediaDefaults.receive } : {}),
       ...(this.#mediaDefaults.firstCapsTimeoutMs ? { firstCapsTimeoutMs: this.#mediaDefaults.firstCapsTimeoutMs } : {}),
+      ...(this.#mediaDefaults.clock ? { clock: this.#mediaDefaults.clock } : {}),
     });
     this.#openSids.add(params.sid);
   }

@@ -22,6 +22,8 @@ import { BridgeFailure, ForwardingBridgeEngine } from './bridge.js';
 import { SessionError, WebrtcSession } from './webrtc-session.js';
 import { CompositeFailure, CompositeHost, OutputFailure } from '../composite/composite-host.js';
 import { CountdownError } from '../countdown/errors.js';
+import { PlayoutError } from '../playout/errors.js';
+import type { PlayoutSource } from '../playout/playout-source.js';
 
 class RequestFailure extends Error {
   constructor(
@@ -67,6 +69,17 @@ export function runEngine(): void {
 
   const composite = new CompositeHost(emit);
 
+  /** The playout of `sid`, or of the only session that plays out. */
+  const getPlayout = (sid?: string): { sid: string; playout: PlayoutSource } => {
+    const candidates = sid ? [getSession(sid)] : [...sessions.values()].filter((s) => s.sendsPlayout);
+    const s = candidates[0];
+    if (!s || !s.sendsPlayout)
+      throw new RequestFailure('bad-request', sid ? `session ${sid} does not play out: open it with send.source.kind "playout"` : 'no session plays out (yet): the playout starts with the first session of the room');
+    if (candidates.length > 1) throw new RequestFailure('bad-request', 'several sessions play out: pass sid');
+    if (!s.playout) throw new RequestFailure('bad-request', `session ${s.sid} has no media yet (no offer answered): retry once it is connected`);
+    return { sid: s.sid, playout: s.playout };
+  };
+
   const getBridge = (): ForwardingBridgeEngine => (bridge ??= new ForwardingBridgeEngine(emit));
 
   async function shutdown(eosTimeoutMs: number): Promise<boolean> {
@@ -97,6 +110,7 @@ export function runEngine(): void {
               iceServers: p.iceServers,
               localSources: p.localSources,
               firstCapsTimeoutMs: p.firstCapsTimeoutMs,
+              clock: p.clock,
             },
             emit,
           ),
@@ -129,6 +143,14 @@ export function runEngine(): void {
         ...(p.style !== undefined ? { style: p.style } : {}),
       });
       return {};
+    },
+    'playout.control': async (p) => {
+      const pl = getPlayout(p.sid);
+      return { ...pl.playout.control(p.action), sid: pl.sid };
+    },
+    'playout.status': async (p) => {
+      const pl = getPlayout(p.sid);
+      return { ...pl.playout.status(), sid: pl.sid };
     },
     'offerer.open': async (p) => {
       const s = newSession(
@@ -226,6 +248,8 @@ export function runEngine(): void {
       else if (err instanceof SessionError) e = new RequestFailure(err.code, err.message);
       else if (err instanceof BridgeFailure) e = new RequestFailure(err.code, err.message);
       else if (err instanceof CompositeFailure || err instanceof OutputFailure) e = new RequestFailure(err.code, err.message);
+      else if (err instanceof PlayoutError)
+        e = new RequestFailure(err.reason === 'invalid-action' ? 'bad-request' : 'internal', err.message, { reason: err.reason });
       else if (err instanceof CountdownError)
         // Caller mistakes (style/target, a style change needing a new source, an unreadable logo) vs. engine faults.
         e = new RequestFailure(

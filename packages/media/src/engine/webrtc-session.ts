@@ -18,6 +18,7 @@ import {
 } from '../builders/send.js';
 import { branchPlan, COUNTER_NAME } from '../builders/receive.js';
 import { FileSource } from './file-source.js';
+import { startSessionPlayout, type PlayoutSource } from '../playout/engine-playout.js';
 import { CountdownSource } from '../countdown/countdown-source.js';
 import type { CountdownStyleInput, CountdownTargetInput } from '../countdown/countdown-style.js';
 import type {
@@ -135,6 +136,8 @@ export interface SessionOptions {
   iceServers: { urls: string; username?: string; credential?: string }[];
   localSources: LocalSourceRequest[];
   firstCapsTimeoutMs: number;
+  /** `realtime`: GstSystemClock REALTIME (wall ns = base time + running time); countdown/playout force it. */
+  clock?: 'system' | 'realtime';
 }
 
 export class WebrtcSession {
@@ -159,6 +162,9 @@ export class WebrtcSession {
   #countdown: CountdownSource | null = null;
   /** countdown.set before the send side exists (no offer yet): applied when it is built. */
   #countdownPending: { target?: CountdownTargetInput | null; style?: CountdownStyleInput } = {};
+  /** Scheduled playout (send.source kind `playout`), built with the send legs. */
+  #playout: PlayoutSource | null = null;
+  #reportedBaseTime: bigint | null = null;
   #hasRemote = false;
   #mids: string[] = [];
   #sendBuilt = false;
@@ -218,7 +224,8 @@ export class WebrtcSession {
       this.pipeline.add(this.#shared);
     }
     // Countdown: clock time = wall-clock ns so running time maps to wall seconds (countdown/README.md). Before PLAYING.
-    if (o.send?.source.kind === 'countdown') CountdownSource.useRealtimeClock(Gst, this.pipeline);
+    if (o.send?.source.kind === 'countdown' || o.send?.source.kind === 'playout' || o.clock === 'realtime')
+      CountdownSource.useRealtimeClock(Gst, this.pipeline);
     this.pipeline.setState(Gst.State.PLAYING);
   }
 
@@ -384,6 +391,8 @@ export class WebrtcSession {
     bin.syncStateWithParent();
     this.#startFile(bin, send.source);
     this.#countdown?.start();
+    if (send.source.kind === 'playout')
+      this.#playout = startSessionPlayout({ sid: this.sid, bin, pipeline: this.pipeline, spec: send.source, emit: this.#emit });
     // Screen-share: its own source bin and leg (the desktop m-line of filterOffer); video only.
     const desktopReq = this.#o.localSources.find((s) => s.media === 'video' && s.videoType === 'desktop');
     if (this.#sendsDesktop() && desktopReq && send.desktop && f.video) {
@@ -471,6 +480,14 @@ export class WebrtcSession {
     }
     if (p.style !== undefined) cd.setStyle(p.style);
     if (p.target !== undefined) cd.setTarget(p.target);
+  }
+
+  /** The scheduled playout of this session (null until the offer built the send side, or not a playout). */
+  get playout(): PlayoutSource | null {
+    return this.#playout;
+  }
+  get sendsPlayout(): boolean {
+    return this.#o.send?.source.kind === 'playout';
   }
 
   get sendsCountdown(): boolean {
@@ -833,6 +850,8 @@ export class WebrtcSession {
   }
 
   #onBusMessage(msg: GObj): void {
+    // The playout's talk branch: a broken file becomes a slate + playoutAlerted, not a session error.
+    if (this.#playout?.handleBusMessage(msg)) return;
     const t = msg.type as number;
     const element = String(msg.src?.getName?.() ?? 'unknown');
     if (t & Gst.MessageType.ERROR) {
@@ -869,6 +888,13 @@ export class WebrtcSession {
   /** ~1 Hz from the engine's heartbeat timer: properties only, no streaming-thread JS (§4.4). */
   tick(): void {
     if (this.#closed) return;
+    const base = BigInt(this.pipeline.getBaseTime());
+    if (base && base !== this.#reportedBaseTime) {
+      this.#reportedBaseTime = base;
+      const clock = this.pipeline.getClock();
+      const realtime = !!clock && clock instanceof Gst.SystemClock && clock.clockType === Gst.ClockType.REALTIME;
+      this.#emit('pipelineClock', { sid: this.sid, realtime, baseTimeNs: String(base) });
+    }
     const now = Date.now();
     const rtpbin = this.webrtc.getByName('rtpbin');
     // RTPSession (the internal object) has get-source-by-ssrc; the GstRtpSession element does not.
@@ -953,6 +979,7 @@ export class WebrtcSession {
     this.#closed = true;
     for (const f of this.#files.splice(0)) f.close();
     this.#countdown?.close();
+    this.#playout?.close();
     for (const [obj, id] of this.#signals.splice(0)) {
       try {
         obj.disconnect(id);

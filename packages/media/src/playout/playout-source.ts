@@ -42,7 +42,7 @@ export function playoutSkeletonDescription(spec: PlayoutSpec, want: { audio: boo
         'queue name=video max-size-buffers=3 max-size-bytes=0 max-size-time=0',
     );
   }
-  if (want.audio && spec.audio) {
+  if (want.audio) {
     parts.push(
       `audiomixer name=${PLAYOUT_MIXER} start-time-selection=first ! ` +
         'audio/x-raw,format=S16LE,rate=48000,channels=2,layout=interleaved ! ' +
@@ -507,8 +507,8 @@ export class PlayoutSource {
     const name = String(pad.getName());
     const media = name.startsWith('video') ? 'video' : name.startsWith('audio') ? 'audio' : null;
     if (!media || b.pads.some((p) => p.media === media)) return; // other streams stay unlinked (decodebin3 allows it)
-    const agg = media === 'video' ? this.#compositor : this.#mixer;
-    if (!agg) return;
+    const agg = media === 'video' ? this.#compositor : this.#spec.audio ? this.#mixer : null;
+    if (!agg) return; // audio: false → the room hears silence (the mixer's live silence keeps the track running)
     const s = this.#spec;
     const chain = Gst.parseBinFromDescription(
       media === 'video'

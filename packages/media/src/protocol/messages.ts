@@ -7,6 +7,13 @@
  * @stagecast/jitsi.
  */
 import { z } from 'zod';
+import {
+  playoutActionSchema,
+  playoutSourceSchema,
+  playoutStateSchema,
+  playoutStatusSchema,
+  latePolicySchema,
+} from '../playout/playout-spec.js';
 import { compositeEventSchemas, compositeRequestSchemas, compositeResultSchemas } from '../composite/protocol.js';
 import { countdownStyleSchema, countdownTargetSchema } from '../countdown/countdown-style.js';
 
@@ -116,6 +123,12 @@ export const sendSourceSchema = z.discriminatedUnion('kind', [
     style: countdownStyleSchema.optional(),
     target: countdownTargetSchema.nullable().default(null),
   }),
+  /**
+   * Scheduled playout (issue 8, playout/README.md): countdown until `startsAt`, then the talk file from the frame whose
+   * wall time is `startsAt`, then a slate / the next countdown. The session pipeline runs on a REALTIME clock.
+   * Control it with `playout.control`.
+   */
+  playoutSourceSchema,
 ]);
 export type SendSource = z.input<typeof sendSourceSchema>;
 export type SendSourceParsed = z.infer<typeof sendSourceSchema>;
@@ -167,6 +180,11 @@ export const sessionOpenParamsSchema = z.object({
   receive: receiveSpecSchema.default({ mode: 'discard' }),
   /** How long applyRemoteOffer waits for the first encoded caps before answering anyway (SSRC/RTX lines need them). */
   firstCapsTimeoutMs: z.number().int().positive().default(4000),
+  /**
+   * Pipeline clock: `realtime` = GstSystemClock REALTIME (wall ns = base time + running time; e.g. a recorder that maps
+   * received frames to wall clock, see the `pipelineClock` event). Countdown and playout sessions always use it.
+   */
+  clock: z.enum(['system', 'realtime']).default('system'),
 });
 export type SessionOpenParams = z.input<typeof sessionOpenParamsSchema>;
 
@@ -242,6 +260,9 @@ export const requestSchemas = {
   'session.addRemoteCandidate': remoteCandidateParamsSchema,
   'session.close': z.object({ sid: z.string().min(1) }),
   'countdown.set': countdownSetParamsSchema,
+  /** Organiser controls of a playout session; `sid` may be omitted when one session plays out. */
+  'playout.control': z.object({ sid: z.string().min(1).optional(), action: playoutActionSchema }),
+  'playout.status': z.object({ sid: z.string().min(1).optional() }),
   'offerer.open': offererOpenParamsSchema,
   'offerer.applyAnswer': offererApplyAnswerParamsSchema,
   'offerer.setSourceActive': offererSetSourceActiveParamsSchema,
@@ -276,6 +297,8 @@ export const resultSchemas = {
   'session.addRemoteCandidate': z.object({}),
   'session.close': z.object({}),
   'countdown.set': z.object({}),
+  'playout.control': playoutStatusSchema,
+  'playout.status': playoutStatusSchema,
   'offerer.open': z.object({ sdp: z.string() }),
   'offerer.applyAnswer': z.object({}),
   'offerer.setSourceActive': z.object({}),
@@ -387,6 +410,30 @@ export const eventSchemas = {
   bridgeConnectionStateChanged: z.object({ endpointId: z.string(), state: connectionStateSchema }),
   /** Receivers asked for a keyframe of this source; `requests` = PLI + FIR the bridge has sent to its sender so far. */
   bridgeKeyframeRequested: z.object({ owner: z.string(), name: z.string(), ssrc: z.number(), requests: z.number() }),
+  /** Once per session when its base time is known (and on change): wall ns = baseTimeNs + running time (realtime). */
+  pipelineClock: z.object({ sid: z.string(), realtime: z.boolean(), baseTimeNs: z.string().regex(/^\d+$/) }),
+  /** Playout state machine (playout/README.md); `atMs` is the engine's wall clock. */
+  playoutStateChanged: z.object({
+    sid: z.string(),
+    state: playoutStateSchema,
+    reason: z.string(),
+    positionMs: z.number().nullable(),
+    atMs: z.number(),
+  }),
+  /** The playout was set up after its start time; the policy decided where the talk starts. */
+  playoutLateStarted: z.object({
+    sid: z.string(),
+    policy: latePolicySchema,
+    lateMs: z.number(),
+    positionMs: z.number(),
+    switchAtMs: z.number(),
+  }),
+  /** Something the organisers must know (the room stays up, the slate shows): a broken file, a late preroll. */
+  playoutAlerted: z.object({
+    sid: z.string(),
+    reason: z.enum(['file-error', 'file-ended-early', 'countdown-failed', 'preroll-late']),
+    message: z.string(),
+  }),
   ...compositeEventSchemas,
 } as const;
 export type EngineEventName = keyof typeof eventSchemas;

@@ -1,0 +1,46 @@
+/**
+ * Engine-side glue of the playout (loaded only inside the engine process: it imports node-gtk through engine/gi.ts).
+ * A session whose send source is `kind: "playout"` builds its send bin from playoutSkeletonDescription and calls
+ * startSessionPlayout() once that bin is in the PLAYING pipeline; events go out on the channel with the session id.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { Logger } from '../events.js';
+import type { EngineEventData, EngineEventName } from '../protocol/messages.js';
+import { Gst, GstController } from '../engine/gi.js';
+import { PlayoutSource } from './playout-source.js';
+import type { PlayoutSource as PlayoutSpec } from './playout-spec.js';
+
+type Emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>) => void;
+
+/** Engine log lines on stdout (forwarded to the client's logger), like the rest of the engine. */
+function consoleLogger(prefix: string): Logger {
+  const line =
+    (level: string) =>
+    (a: unknown, b?: string): void => {
+      const msg = typeof a === 'string' ? a : (b ?? '');
+      const obj = typeof a === 'string' ? {} : a;
+      console.log(`[${prefix}] playout ${level}: ${msg} ${JSON.stringify(obj)}`);
+    };
+  const log: Logger = { debug: () => {}, info: line('info'), warn: line('warn'), error: line('error'), child: () => log };
+  return log;
+}
+
+export function startSessionPlayout(o: { sid: string; bin: any; pipeline: any; spec: PlayoutSpec; emit: Emit }): PlayoutSource {
+  const { sid, emit } = o;
+  const p = new PlayoutSource({
+    gi: { Gst, GstController },
+    bin: o.bin,
+    pipeline: o.pipeline,
+    spec: o.spec,
+    logger: consoleLogger(sid),
+    sink: {
+      stateChanged: (d) => emit('playoutStateChanged', { sid, ...d }),
+      lateStart: (d) => emit('playoutLateStarted', { sid, ...d }),
+      alert: (d) => emit('playoutAlerted', { sid, ...d }),
+    },
+  });
+  p.start();
+  return p;
+}
+
+export { PlayoutSource };
