@@ -41,3 +41,4 @@ export {
 export * from './hls/index.js';
 export * from './composite/index.js';
 export * from './countdown/index.js';
+export * from './playout/index.js';

@@ -25,3 +25,4 @@ export {
   type BackendSource,
 } from './forwarding-bridge-backend.js';
 export * from '../countdown/testing/index.js';
+export * from '../playout/testing/index.js';

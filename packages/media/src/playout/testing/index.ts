@@ -1,0 +1,13 @@
+export {
+  makeTestTalk,
+  classifyFrames,
+  readFrameNumbers,
+  measureStart,
+  segments,
+  DEFAULT_COLOURS,
+  type Layer,
+  type LayerColours,
+  type Segment,
+  type StartMeasurement,
+} from './frame-analysis.js';
+export { renderPlayout, type PlayoutRenderResult, type PlayoutRenderLine } from './run-render.js';
