@@ -157,7 +157,7 @@ describe('stagecast join (testbed with media)', () => {
       await b.waitForLine(new RegExp(`^first video frame from ${aEp}-v0 decoded`), 90_000, mark).catch(withA);
 
       expect(left).toEqual([]); // nobody left the MUC
-      expect(tb.focus.participants(r).map((p) => p.nick).sort()).toEqual([aEp, bEp].sort());
+      expect(tb.focus.participants(tb.roomName(r)).map((p) => p.nick).sort()).toEqual([aEp, bEp].sort());
       b.child.kill('SIGINT');
       a.child.kill('SIGINT');
       expect((await b.exited).code).toBe(0);

@@ -12,9 +12,29 @@ import * as sdpTransform from 'sdp-transform';
 import { acceptToAnswerSdp, candidateFromSdp, candidateToSdp } from './accept-to-sdp.js';
 
 interface EndpointState {
+  conferenceId: string;
+  /** Candidates the offer carried, as SDP lines; late ones are those not in it. */
+  offered?: Set<string>;
+  /** Bridge candidates seen while allocateEndpoint was still gathering. */
+  early: string[];
   transport?: EndpointTransport;
   accept?: JingleMessage;
   accepted: boolean;
+}
+
+type CandidateListener = (p: { conferenceId: string; endpointId: string; candidates: JingleCandidate[] }) => void;
+
+type SdpCandidate = NonNullable<sdpTransform.MediaAttributes['candidates']>[number];
+
+function parseCandidateLine(line: string): SdpCandidate | undefined {
+  return sdpTransform.parse(`v=0\r\nm=audio 9 RTP/AVP 0\r\na=${line}\r\n`).media[0]?.candidates?.[0];
+}
+
+/** webrtcbin's `candidate:…` line → our canonical SDP form (same as offer candidates), or undefined. */
+function normaliseCandidate(line: string): string | undefined {
+  const c = line.trim().replace(/^a=/, '');
+  const parsed = c.startsWith('candidate:') ? parseCandidateLine(c) : undefined;
+  return parsed ? candidateToSdp(candidateFromSdp(parsed, 'o')) : undefined;
 }
 
 export class ForwardingBridgeBackend implements BridgeMediaBackend {
@@ -23,11 +43,46 @@ export class ForwardingBridgeBackend implements BridgeMediaBackend {
   readonly #endpoints = new Map<string, EndpointState>();
   /** Offer H264 as well as VP8 (the bridge forwards H264 only to endpoints that accepted it). */
   readonly #h264: boolean;
+  readonly #gatherTimeoutMs: number;
+  readonly #candidateListeners = new Set<CandidateListener>();
+  readonly #offBridge: () => void;
+  #candidateSeq = 0;
 
-  constructor(bridge: ForwardingBridge, options: { h264?: boolean; logger?: Logger } = {}) {
+  constructor(bridge: ForwardingBridge, options: { h264?: boolean; logger?: Logger; gatherTimeoutMs?: number } = {}) {
     this.#bridge = bridge;
     this.#h264 = options.h264 ?? true;
     this.#log = options.logger;
+    // Late candidates reach the participant as transport-info (onLocalCandidates): the offer need not wait long.
+    this.#gatherTimeoutMs = options.gatherTimeoutMs ?? 250;
+    const onCandidate = (d: { endpointId: string; candidate: string }) => this.#onBridgeCandidate(d.endpointId, d.candidate);
+    bridge.on('bridgeLocalCandidate', onCandidate);
+    this.#offBridge = () => bridge.off('bridgeLocalCandidate', onCandidate);
+  }
+
+  /** Bridge candidates gathered after the offer was built; the test focus sends them as transport-info. */
+  onLocalCandidates(listener: CandidateListener): () => void {
+    this.#candidateListeners.add(listener);
+    return () => void this.#candidateListeners.delete(listener);
+  }
+
+  #onBridgeCandidate(endpointId: string, line: string): void {
+    const ep = this.#endpoints.get(this.#key(endpointId));
+    const c = normaliseCandidate(line);
+    if (!ep || !c) return;
+    if (!ep.offered) ep.early.push(c);
+    else this.#emitLate(endpointId, ep, [c]);
+  }
+
+  #emitLate(endpointId: string, ep: EndpointState, lines: string[]): void {
+    const candidates: JingleCandidate[] = [];
+    for (const l of lines) {
+      if (ep.offered?.has(l)) continue;
+      ep.offered?.add(l);
+      const parsed = parseCandidateLine(l);
+      if (parsed) candidates.push(candidateFromSdp(parsed, `${endpointId}l${this.#candidateSeq++}`));
+    }
+    if (!candidates.length || this.#endpoints.get(this.#key(endpointId)) !== ep) return;
+    for (const listener of [...this.#candidateListeners]) listener({ conferenceId: ep.conferenceId, endpointId, candidates });
   }
 
   /** The bridge serves one conference per engine in the testbed; endpoint ids are unique per conference. */
@@ -38,10 +93,20 @@ export class ForwardingBridgeBackend implements BridgeMediaBackend {
   async allocateEndpoint(p: { conferenceId: string; endpointId: string }): Promise<BridgeEndpointTransport> {
     // A re-invite after a restart request: the focus released the endpoint first, but be safe.
     await this.#bridge.removeEndpoint(p.endpointId).catch(() => []);
-    const { offerSdp } = await this.#bridge.allocateEndpoint(p.endpointId, { h264: this.#h264 });
-    this.#endpoints.set(this.#key(p.endpointId), { accepted: false });
+    const state: EndpointState = { conferenceId: p.conferenceId, early: [], accepted: false };
+    this.#endpoints.set(this.#key(p.endpointId), state);
+    // Per-conference forwarding: two rooms of one testbed never see each other's media.
+    const { offerSdp } = await this.#bridge.allocateEndpoint(p.endpointId, {
+      h264: this.#h264,
+      conferenceId: p.conferenceId,
+      gatherTimeoutMs: this.#gatherTimeoutMs,
+    });
     const sdp = sdpTransform.parse(offerSdp);
     const m = sdp.media[0];
+    state.offered = new Set((m?.candidates ?? []).map((c) => candidateToSdp(candidateFromSdp(c, 'o'))));
+    // Gathered during allocate but not in the offer: late candidates (the focus queues them until its offer is acked).
+    const early = state.early.splice(0);
+    setImmediate(() => this.#emitLate(p.endpointId, state, early));
     const ufrag = m?.iceUfrag ?? sdp.iceUfrag;
     const pwd = m?.icePwd ?? sdp.icePwd;
     const fp = m?.fingerprint ?? sdp.fingerprint;
@@ -98,6 +163,8 @@ export class ForwardingBridgeBackend implements BridgeMediaBackend {
   }
 
   async close(): Promise<void> {
+    this.#offBridge();
+    this.#candidateListeners.clear();
     this.#endpoints.clear();
   }
 }

@@ -13,7 +13,8 @@ const logger = {
     return logger;
   },
 };
-const tb = await startTestbed({ logger });
+// Interactive use: answer every room (no prefix claim), so any meeting URL on this origin works.
+const tb = await startTestbed({ logger, roomPrefix: '' });
 const { focus, prosody } = tb;
 focus.on('participantJoined', (room, nick) => console.log(`joined   ${room} ${nick}`));
 focus.on('participantLeft', (room, nick) => console.log(`left     ${room} ${nick}`));

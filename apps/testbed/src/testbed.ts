@@ -4,6 +4,7 @@
  * config.js server so `stagecast join <origin>/<room>` discovers everything like on a real deployment.
  */
 import { silentLogger, type Logger } from '@stagecast/jitsi';
+import { randomBytes } from 'node:crypto';
 import { ConfigJsServer, startProsody, TestBridge, TestFocus, testbedConfigJs, type ProsodyTestbed } from '@stagecast/jitsi/testing';
 import { createForwardingBridge, type ForwardingBridge } from '@stagecast/media/testing';
 import { ForwardingBridgeBackend } from './forwarding-backend.js';
@@ -16,12 +17,24 @@ export interface TestbedOptions {
   restartMinIntervalMs?: number;
   /** Environment of the bridge engine process (default inherited), e.g. GST_DEBUG. */
   bridgeEnv?: Record<string, string | undefined>;
+  /**
+   * This testbed's focus claims the rooms whose name starts with this prefix (the shared Prosody's focus proxy routes
+   * their conference requests to it), so two testbeds on one Prosody never answer each other's rooms. meetingUrl()
+   * and roomName() add it. Default: a random `tb<hex>-`; '' claims nothing (the newest unclaimed focus gets the rest).
+   */
+  roomPrefix?: string;
+  /** How long the bridge waits for ICE gathering before its offer (later candidates go out as transport-info). */
+  bridgeGatherTimeoutMs?: number;
 }
 
 export interface Testbed {
   /** `http://127.0.0.1:<port>` serving /config.js: meeting URLs are `${origin}/<room>`. */
   origin: string;
+  /** Meeting URL of a room of this testbed (roomName applied). */
   meetingUrl(room: string): string;
+  /** The room's MUC name: `room` with this testbed's prefix (unchanged if it already has it). */
+  roomName(room: string): string;
+  roomPrefix: string;
   prosody: ProsodyTestbed;
   focus: TestFocus;
   bridge: TestBridge;
@@ -33,6 +46,8 @@ export interface Testbed {
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
   const log = (options.logger ?? silentLogger).child({ module: 'testbed' });
   const prosody = await startProsody();
+  const roomPrefix = (options.roomPrefix ?? `tb${randomBytes(3).toString('hex')}-`).toLowerCase();
+  const roomName = (room: string) => (room.toLowerCase().startsWith(roomPrefix) ? room : `${roomPrefix}${room}`);
   const closers: (() => Promise<unknown>)[] = [];
   const closeAll = async (): Promise<void> => {
     for (const c of closers.splice(0).reverse()) await c().catch((err: unknown) => log.warn({ err }, 'testbed close step failed'));
@@ -48,7 +63,11 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
       domain: prosody.domain,
       focusPassword: prosody.focusPassword,
       bridge,
-      media: new ForwardingBridgeBackend(media, { logger: log }),
+      media: new ForwardingBridgeBackend(media, {
+        logger: log,
+        ...(options.bridgeGatherTimeoutMs !== undefined ? { gatherTimeoutMs: options.bridgeGatherTimeoutMs } : {}),
+      }),
+      ...(roomPrefix ? { roomPrefix } : {}),
       // The forwarding bridge keeps senders' SSRCs (no SSRC rewriting, docs/jitsi-protocol.md §10 mode A).
       ssrcRewriting: false,
       ...(options.singleParticipantTimeoutMs !== undefined ? { singleParticipantTimeoutMs: options.singleParticipantTimeoutMs } : {}),
@@ -61,7 +80,9 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     let closing: Promise<void> | undefined;
     return {
       origin: config.origin,
-      meetingUrl: (room) => `${config.origin}/${encodeURIComponent(room)}`,
+      meetingUrl: (room) => `${config.origin}/${encodeURIComponent(roomName(room))}`,
+      roomName,
+      roomPrefix,
       prosody,
       focus,
       bridge,

@@ -29,3 +29,17 @@ export {
   type BroadcastStats,
   type BroadcastEvents,
 } from './broadcast.js';
+export { startClock, ClockHandle, CLOCK_NICK, type StartClockOptions, type ClockHandleEvents } from './clock.js';
+export {
+  clockTalkSchema,
+  clockTalkFromSchedule,
+  countdownTalkAt,
+  dueReminders,
+  subjectText,
+  reminderText,
+  humanDuration,
+  nextWakeAt,
+  type ClockTalk,
+  type ClockTalkInput,
+  type DueReminder,
+} from './clock-plan.js';

@@ -113,6 +113,9 @@ function sendsWhat(send: SendSpec | undefined): { audio: boolean; video: boolean
     case 'pipeline':
       // The engine publishes only what the user pipeline names (media-engine.md §7 "send (any user pipeline)").
       return { audio: /\bname\s*=\s*"?audio\b/.test(s.description), video: /\bname\s*=\s*"?video\b/.test(s.description) };
+    case 'countdown':
+      // Video always; audio only with beeps (the engine builds no audio leg otherwise).
+      return { audio: s.style?.beeps?.enabled === true, video: true };
     default:
       return { audio: true, video: true };
   }

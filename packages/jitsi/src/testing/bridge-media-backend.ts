@@ -34,6 +34,12 @@ export interface BridgeMediaBackend {
   setEndpointSources(params: { conferenceId: string; endpointId: string; sources: RemoteSource[] }): Promise<void>;
   releaseEndpoint(params: { conferenceId: string; endpointId: string }): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Optional: bridge candidates gathered after allocateEndpoint returned. The focus forwards them to the endpoint as
+   * `transport-info` (jitsi-protocol.md §9 trickle; jicofo does the same with JVB's), so the offer need not wait for
+   * gathering. Returns an unsubscribe function.
+   */
+  onLocalCandidates?(listener: (params: { conferenceId: string; endpointId: string; candidates: JingleCandidate[] }) => void): () => void;
 }
 
 const ICE_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/';

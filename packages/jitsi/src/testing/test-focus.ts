@@ -13,7 +13,7 @@ import { XmppConnection } from '../connection/xmpp-connection.js';
 import { delay, TypedEmitter } from '../events.js';
 import { buildJingle } from '../jingle/build-jingle.js';
 import { parseJingle } from '../jingle/parse-jingle.js';
-import type { JingleMessage } from '../jingle/types.js';
+import type { JingleCandidate, JingleMessage } from '../jingle/types.js';
 import { endpointSourceSetFromJingle, validateEndpointSourceSet, type EndpointSourceSet } from '../jingle/validate-sources.js';
 import { silentLogger, type Logger } from '../logger.js';
 import type { RemoteSource } from '../media-port.js';
@@ -74,7 +74,19 @@ export interface FocusParticipant {
   features: Set<string>;
   featuresKnown: boolean;
   presence: Element;
-  session?: { sid: string; bridgeSessionId: string; active: boolean; json: boolean; rewriting: boolean };
+  session?: {
+    sid: string;
+    bridgeSessionId: string;
+    active: boolean;
+    json: boolean;
+    rewriting: boolean;
+    /** The bridge's ICE credentials of this session (for transport-info with late bridge candidates). */
+    ice?: { ufrag: string; pwd: string };
+    /** session-initiate acknowledged: late bridge candidates can follow as transport-info. */
+    initiated?: boolean;
+    /** Late bridge candidates that arrived before the session-initiate was acknowledged. */
+    pendingCandidates?: JingleCandidate[];
+  };
   sources: EndpointSourceSet;
   restartTimes: number[];
   mutedByFocus: Set<string>;
@@ -102,6 +114,8 @@ export type TestFocusEvents = {
   jingleRejected: [room: string, nick: string, action: string, reason: string];
   sessionTerminated: [room: string, nick: string, reason: string, restart: boolean];
   transportInfoReceived: [room: string, nick: string, candidates: number];
+  /** Late bridge candidates were sent to a participant as transport-info. */
+  transportInfoSent: [room: string, nick: string, candidates: number];
   /** A source-add/-remove was sent to `to` (form = how the sources were encoded). */
   sourcesRelayed: [room: string, to: string, action: 'source-add' | 'source-remove', form: 'xml' | 'json'];
   selfUnmuted: [room: string, nick: string, media: string];
@@ -125,6 +139,7 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
   readonly #offeredOwners = new Map<string, Set<string>>();
   readonly #behaviour = new Map<string, RoomBehaviour>();
   #closed: Promise<void> | undefined;
+  readonly #offCandidates: (() => void) | undefined;
 
   private constructor(options: TestFocusOptions) {
     const log = (options.logger ?? silentLogger).child({ module: 'test-focus' });
@@ -163,6 +178,45 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
       this.#conn.handleIq('set', `http://jitsi.org/jitmeet/${media}`, 'mute', (stanza, payload) => this.#onMuteIq(stanza, payload, media));
     }
     this.#conn.on('stanzaReceived', (s) => this.#onStanza(s));
+    this.#offCandidates = this.#media.onLocalCandidates?.((p) => void this.#onBridgeCandidates(p));
+  }
+
+  /** Late bridge candidates → transport-info to the endpoint (after its session-initiate was acknowledged). */
+  async #onBridgeCandidates(p: { conferenceId: string; endpointId: string; candidates: JingleCandidate[] }): Promise<void> {
+    const conf = [...this.#conferences.values()].find((c) => c.id === p.conferenceId);
+    const s = conf?.participants.get(p.endpointId)?.session;
+    if (!conf || !s || p.candidates.length === 0) return;
+    if (!s.initiated) {
+      (s.pendingCandidates ??= []).push(...p.candidates);
+      return;
+    }
+    await this.#sendCandidates(conf, p.endpointId, s, p.candidates);
+  }
+
+  async #sendCandidates(conf: Conference, nick: string, s: NonNullable<FocusParticipant['session']>, candidates: JingleCandidate[]): Promise<void> {
+    const p = conf.participants.get(nick);
+    if (!p || p.session !== s || !s.ice || candidates.length === 0) return;
+    // XEP-0176 §2 / jitsi-protocol.md §9: the bridge's candidates for the bundled transport, on the first content.
+    const msg: JingleMessage = {
+      action: 'transport-info',
+      sid: s.sid,
+      initiator: this.#conn.jid,
+      groups: [],
+      contents: [
+        {
+          name: 'audio',
+          creator: 'initiator',
+          senders: 'both',
+          transport: { ufrag: s.ice.ufrag, pwd: s.ice.pwd, fingerprints: [], candidates, webSockets: [], rtcpMux: true },
+        },
+      ],
+    };
+    try {
+      await this.#conn.request(xml('iq', { type: 'set', to: p.occupantJid }, buildJingle(msg)), 15_000);
+      this.safeEmit('transportInfoSent', conf.roomJid, nick, candidates.length);
+    } catch (err) {
+      this.#log.warn({ err, nick }, 'transport-info with bridge candidates not acknowledged');
+    }
   }
 
   static async start(options: TestFocusOptions): Promise<TestFocus> {
@@ -345,6 +399,7 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
     const json = p.features.has(FEATURE.json) && !behaviour.forceXmlSources;
     p.session = { sid, bridgeSessionId, active: false, json, rewriting };
     const transport = await this.#media.allocateEndpoint({ conferenceId: conf.id, endpointId: p.nick });
+    if (p.session?.sid === sid) p.session.ice = { ufrag: transport.ufrag, pwd: transport.pwd };
     const allocated = this.#o.bridge.allocate(conf.id, p.nick, { rewriting });
     const webSockets = behaviour.omitWebSockets ? [] : allocated;
     const features = new Set(p.features);
@@ -364,6 +419,12 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
     this.safeEmit('sessionInitiated', conf.roomJid, p.nick, offer);
     try {
       await this.#conn.request(xml('iq', { type: 'set', to: p.occupantJid }, buildJingle(offer)), 15_000);
+      const s = p.session;
+      if (s?.sid === sid) {
+        s.initiated = true;
+        const late = s.pendingCandidates?.splice(0) ?? [];
+        if (late.length) await this.#sendCandidates(conf, p.nick, s, late);
+      }
     } catch (err) {
       this.#log.warn({ err, nick: p.nick }, 'session-initiate not acknowledged');
       if (p.session?.sid === sid) p.session = undefined;
@@ -710,6 +771,7 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
 
   close(): Promise<void> {
     this.#closed ??= (async () => {
+      this.#offCandidates?.();
       for (const conf of [...this.#conferences.values()]) await this.#endConference(conf);
       await this.#media.close();
       await this.#conn.close();
