@@ -43,3 +43,12 @@ export {
   type ClockTalkInput,
   type DueReminder,
 } from './clock-plan.js';
+export {
+  startPlayout,
+  PlayoutHandle,
+  type StartPlayoutOptions,
+  type PlayoutHandleEvents,
+  type PlayoutStateChange,
+  type PlayoutLateStart,
+  type PlayoutAlert,
+} from './playout.js';
