@@ -50,7 +50,9 @@ Other:
 
 Ctrl-C / SIGTERM leaves cleanly (engine EOS so recordings are finalised, then leave presence); a second one forces.
 Exit codes: 0 left cleanly, 64 bad usage, 69 could not join or lost the room (network, auth, room), 70 media failure
-(bad pipeline, engine restarts exhausted), 130 interrupted before joining or forced.`;
+(bad pipeline, engine restarts exhausted), 130 interrupted before joining or forced.
+
+Other commands: stagecast clock --help (countdown clock participant), stagecast broadcast --help (composite + outputs).`;
 
 const gstPipeline = z
   .string()
@@ -133,7 +135,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     return { command: 'help', text: JOIN_HELP };
   }
   if (command !== 'join') {
-    throw new CliError('usage', `unknown command "${command}". Run "stagecast join <meeting-url>" (see --help).`);
+    throw new CliError('usage', `unknown command "${command}". Run "stagecast join|clock|broadcast <meeting-url>" (see --help).`);
   }
   let parsed: ReturnType<typeof parseJoinFlags>;
   try {
