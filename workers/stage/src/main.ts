@@ -5,6 +5,9 @@ import { defaultCapacityMillicores } from './capacity.js';
 import { readClockSync } from './clock/clock-sync.js';
 import { parseVideo, stageEnv } from './env.js';
 import { createLogger } from './logger.js';
+import { startBroadcast } from '@stagecast/participant';
+import { createBroadcastData } from './runners/broadcast-data.js';
+import { createBroadcastRunner } from './runners/broadcast.runner.js';
 import { createClockRunner } from './runners/clock.runner.js';
 import { createParticipantRunner } from './runners/participant.runner.js';
 import { createRunnerRegistry } from './runners/types.js';
@@ -23,8 +26,17 @@ const jobs = await createJobs({
 });
 const runners = createRunnerRegistry([
   createClockRunner({ outputRoot: env.STAGE_OUTPUT_DIR, ...parseVideo(env.STAGE_CLOCK_VIDEO) }),
-  // The Jitsi participant runtime is not wired yet: these roles fail with a missing-dependency error.
-  createParticipantRunner('broadcast'),
+  createBroadcastRunner({
+    data: createBroadcastData(db.db),
+    outputRoot: env.STAGE_OUTPUT_DIR,
+    start: startBroadcast,
+    engineHeartbeatTimeoutMs: env.STAGE_BROADCAST_HEARTBEAT_TIMEOUT_MS,
+    composite: {
+      canvas: parseVideo(env.STAGE_BROADCAST_VIDEO),
+      video: { bitrate: env.STAGE_BROADCAST_BITRATE_KBPS * 1000 },
+    },
+  }),
+  // Playout needs @stagecast/participant startPlayout (not exported yet): fails with a missing-dependency error.
   createParticipantRunner('playout'),
 ]);
 const worker = await startStageWorker({

@@ -18,7 +18,15 @@ export type JitsiCredentials = z.infer<typeof jitsiCredentialsSchema>;
 
 /** Where a room's stage output goes. RTMP/SRT URLs and keys are secrets (server-side only). */
 export const broadcastOutputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('hls'), publicUrl: z.url().optional(), directory: z.string().min(1).optional() }),
+  z.object({
+    kind: z.literal('hls'),
+    /** What players load (the watch page's playlist URL). */
+    publicUrl: z.url().optional(),
+    /** Stage worker's local segment directory, relative to its STAGE_OUTPUT_DIR (default `<room slug>/broadcast`). */
+    directory: z.string().min(1).optional(),
+    /** Origin ingest base the stage worker PUTs playlists and segments to (HTTP PUT/DELETE, e.g. nginx WebDAV). */
+    ingestUrl: z.url({ protocol: /^https?$/ }).optional(),
+  }),
   z.object({
     kind: z.literal('rtmp'),
     url: z.string().regex(/^rtmps?:\/\//, 'must start with rtmp:// or rtmps://'),

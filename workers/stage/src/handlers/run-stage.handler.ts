@@ -138,6 +138,7 @@ export function createRunStageHandler(deps: RunStageDeps) {
                 role,
                 state: report.state ?? 'running',
                 ...(report.stats ? { stats: report.stats } : {}),
+                ...(report.lastError !== undefined ? { lastError: report.lastError } : {}),
               });
             },
           },

@@ -22,6 +22,8 @@ export interface StageJob {
 export interface StageStatusReport {
   state?: 'starting' | 'running' | 'stopping';
   stats?: Record<string, unknown>;
+  /** Shown in the admin's live control; null clears it, undefined leaves it. */
+  lastError?: string | null;
 }
 
 export interface StageRunContext {
@@ -43,7 +45,7 @@ export interface StageRunner {
 
 export type StageRunnerRegistry = ReadonlyMap<StageRole, StageRunner>;
 
-export type StageErrorReason = 'missing-dependency' | 'pipeline-failed' | 'invalid-job';
+export type StageErrorReason = 'missing-dependency' | 'pipeline-failed' | 'invalid-job' | 'join-failed';
 
 export class StageError extends Error {
   override name = 'StageError';
