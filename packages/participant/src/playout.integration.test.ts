@@ -1,0 +1,162 @@
+/**
+ * Scheduled playout in a real room: testbed (Prosody + test focus + forwarding bridge with real RTP), the playout
+ * participant (startPlayout) and a recorder participant whose session pipeline runs on a REALTIME clock, so every
+ * received frame's wall time is the recorder's base time + PTS (its arrival through encoder, bridge and jitter
+ * buffer). Frames are classified by colour and the talk's burned-in frame number is read with tesseract
+ * (@stagecast/media/testing): independent of the playout code. The start error includes the transport delay, so the
+ * bound is generous; bench/playout-start-error.ts prints the precise figures.
+ */
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PlayoutSourceInput } from '@stagecast/media';
+import { classifyFrames, makeTestTalk, measureStart, segments } from '@stagecast/media/testing';
+import { startTestbed, type Testbed } from '@stagecast/testbed';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { waitForEvent } from './events.js';
+import { startParticipant, type ParticipantHandle } from './participant.js';
+import { startPlayout, type PlayoutHandle, type PlayoutStateChange } from './playout.js';
+
+let tb: Testbed;
+const dir = mkdtempSync(join(tmpdir(), 'stagecast-playout-'));
+const closers: (() => Promise<unknown>)[] = [];
+const SIZE = { width: 640, height: 360, fps: 30 };
+const talk6 = join(dir, 'talk6.webm');
+const talk30 = join(dir, 'talk30.webm');
+
+beforeAll(async () => {
+  makeTestTalk(talk6, { seconds: 6 });
+  makeTestTalk(talk30, { seconds: 30 });
+  tb = await startTestbed({ singleParticipantTimeoutMs: 120_000 });
+}, 180_000);
+afterEach(async () => {
+  for (const c of closers.splice(0).reverse()) await c().catch(() => {});
+});
+afterAll(async () => {
+  await tb?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const room = (tag: string) => `playout-${tag}-${randomBytes(3).toString('hex')}`;
+
+/** Joins first (alone: no session yet), records every received video to Matroska with a REALTIME pipeline clock. */
+async function startRecorder(url: string, file: string): Promise<{ rx: ParticipantHandle; baseTimeNs: () => bigint }> {
+  const receive = {
+    mode: 'template' as const,
+    video: `queue ! videoconvert ! jpegenc quality=70 ! matroskamux timecodescale=10000 ! filesink location=${file}`,
+  };
+  const rx = await startParticipant({ meeting: { meetingUrl: url, displayName: 'Recorder' }, media: { receive } });
+  closers.push(() => rx.close());
+  // The focus invites once two participants are in (minParticipants 2): this reaches the recorder's only session.
+  rx.engine!.setMediaDefaults({ receive, clock: 'realtime' });
+  let base: bigint | null = null;
+  rx.engine!.on('pipelineClock', (d) => {
+    if (d.realtime) base = BigInt(d.baseTimeNs);
+  });
+  return {
+    rx,
+    baseTimeNs: () => {
+      if (base === null) throw new Error('recorder reported no REALTIME pipeline clock');
+      return base;
+    },
+  };
+}
+
+async function playout(url: string, p: Omit<PlayoutSourceInput, 'kind'>): Promise<{ po: PlayoutHandle; states: PlayoutStateChange[] }> {
+  const po = await startPlayout({
+    meeting: { meetingUrl: url, displayName: 'Playout' },
+    playout: { ...SIZE, countdown: { title: 'Frame numbers' }, ...p },
+    encoder: { videoBitrate: 800_000, keyframeInterval: 30 },
+  });
+  closers.push(() => po.close());
+  const states: PlayoutStateChange[] = [];
+  po.on('stateChanged', (s) => states.push(s));
+  return { po, states };
+}
+
+const waitState = (po: PlayoutHandle, state: string, timeoutMs: number) =>
+  waitForEvent(po, 'stateChanged', timeoutMs, (s) => s.state === state);
+
+describe('playout participant (testbed, real media)', () => {
+  it('the recorder sees the countdown, frame 0 of the talk at T, then the Q&A slate', async () => {
+    const r = room('t20');
+    const url = tb.meetingUrl(r);
+    const file = join(dir, `${r}.mkv`);
+    const rec = await startRecorder(url, file);
+    const startsAt = Date.now() + 20_000;
+    const { po, states } = await playout(url, { location: talk6, startsAt, after: { kind: 'slate', text: 'Q&A' } });
+    await waitForEvent(rec.rx, 'firstFrameDecoded', 60_000);
+    await waitState(po, 'ended', 60_000);
+    await new Promise((res) => setTimeout(res, 2500)); // some slate frames reach the recorder
+    await rec.rx.close(); // EOS: the recording is finalised
+    expect(states.map((s) => s.state)).toEqual(['scheduled', 'playing', 'ended']);
+
+    const m = await measureStart(file, { baseTimeNs: rec.baseTimeNs(), startsAtMs: startsAt, ...SIZE });
+    console.log(
+      `room start error: first talk frame #${m.frameNumber} arrived ${m.errorMs?.toFixed(1)} ms ` +
+        `(${m.errorFrames?.toFixed(2)} frames) after its scheduled wall time (includes encode + bridge + jitter buffer)`,
+    );
+    expect(m.frameNumber).not.toBeNull();
+    expect(m.frameNumber!).toBeLessThanOrEqual(10); // the talk starts at its beginning
+    // Never before T (minus a frame of interval); transport adds delay. Generous for a shared 2-core machine.
+    expect(m.errorMs!).toBeGreaterThan(-40);
+    expect(m.errorMs!).toBeLessThan(1500);
+    const seg = segments(m.layers).filter((s) => s.last - s.first >= 2);
+    expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate']);
+  }, 240_000);
+
+  for (const policy of ['from-start', 'join-in'] as const) {
+    it(`late start (job at T+10 s), policy ${policy}: event, and the talk starts where the policy says`, async () => {
+      const r = room(policy);
+      const url = tb.meetingUrl(r);
+      const file = join(dir, `${r}.mkv`);
+      const rec = await startRecorder(url, file);
+      const startsAt = Date.now() - 10_000;
+      const { po } = await playout(url, { location: talk30, startsAt, latePolicy: policy, startMarginMs: 3000 });
+      const [late] = await waitForEvent(po, 'lateStarted', 60_000);
+      expect(late.policy).toBe(policy);
+      expect(late.lateMs).toBeGreaterThanOrEqual(10_000);
+      if (policy === 'from-start') expect(late.positionMs).toBe(0);
+      else expect(Math.abs(late.positionMs - (late.switchAtMs - startsAt))).toBeLessThan(5);
+      await waitState(po, 'playing', 60_000);
+      await new Promise((res) => setTimeout(res, 4000));
+      await rec.rx.close();
+      // from-start: frame 0 at the switch instant; join-in: frame n at T + n/fps (the schedule's own timeline).
+      const reference = policy === 'from-start' ? late.switchAtMs : startsAt;
+      const m = await measureStart(file, { baseTimeNs: rec.baseTimeNs(), startsAtMs: reference, ...SIZE });
+      console.log(`late ${policy}: first talk frame #${m.frameNumber}, ${m.errorMs?.toFixed(1)} ms after its wall time`);
+      expect(m.frameNumber).not.toBeNull();
+      if (policy === 'from-start') expect(m.frameNumber!).toBeLessThanOrEqual(10);
+      else expect(m.frameNumber!).toBeGreaterThanOrEqual(Math.floor(((late.switchAtMs - startsAt) / 1000) * 30) - 2);
+      expect(m.errorMs!).toBeGreaterThan(-40);
+      expect(m.errorMs!).toBeLessThan(1500);
+    }, 240_000);
+  }
+
+  it('a file corrupt mid-way: slate, alert, the room and the pipeline stay alive and controllable', async () => {
+    const r = room('corrupt');
+    const url = tb.meetingUrl(r);
+    const file = join(dir, `${r}.mkv`);
+    const broken = join(dir, `${r}.webm`);
+    copyFileSync(talk6, broken);
+    truncateSync(broken, Math.floor(statSync(broken).size / 2));
+    const rec = await startRecorder(url, file);
+    const { po, states } = await playout(url, { location: broken, startsAt: Date.now() + 12_000 });
+    const [alert] = await waitForEvent(po, 'alerted', 90_000);
+    expect(alert.reason).toMatch(/^file-(error|ended-early)$/);
+    await waitState(po, 'failed', 10_000).catch(() => undefined); // may precede the alert listener's turn
+    expect(states.some((s) => s.state === 'failed')).toBe(true);
+    await new Promise((res) => setTimeout(res, 3000));
+    // Still in the room, still publishing, still controllable.
+    expect(po.participant.isClosed).toBe(false);
+    expect(rec.rx.participants.map((p) => p.nick)).toContain('Playout');
+    const st = await po.stop();
+    expect(st.state).toBe('stopped');
+    await rec.rx.close();
+    const { layers } = await classifyFrames(file);
+    const seg = segments(layers).filter((s) => s.last - s.first >= 2);
+    expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate']);
+    expect(seg[2]!.last - seg[2]!.first).toBeGreaterThan(30);
+  }, 240_000);
+});
