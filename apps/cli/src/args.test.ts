@@ -85,6 +85,17 @@ describe('parseCommandLine', () => {
     expect(both.exitCode).toBe(64);
   });
 
+  it('takes a screen-share pipeline next to the send pipeline', () => {
+    const o = join('https://a/b', '--send-pipeline', 'videotestsrc ! queue name=video', '--send-desktop-pipeline', 'ximagesrc ! queue name=video');
+    expect(o.sendDesktopPipeline).toBe('ximagesrc ! queue name=video');
+    expect(failure(['join', 'https://a/b', '--send-desktop-pipeline', 'ximagesrc ! queue name=video']).message).toMatch(
+      /--send-desktop-pipeline needs --send-pipeline too/,
+    );
+    expect(
+      failure(['join', 'https://a/b', '--send-pipeline', 'videotestsrc ! queue name=video', '--send-desktop-pipeline', 'ximagesrc ! fakesink']).message,
+    ).toMatch(/--send-desktop-pipeline needs an element named "video"/);
+  });
+
   it('redacts secrets for logging', () => {
     const o = join('https://meet.example.com/room?token=secret1', '--password', 'p4ss', '--token', 'jwt-secret');
     const logged = JSON.stringify(redactJoinOptions(o));

@@ -30,6 +30,10 @@ Meeting:
 Sending:
   --send-pipeline '<gst-launch>'      a bin whose elements named "audio" and/or "video" produce raw or encoded
                                       media, e.g. 'videotestsrc is-live=true ! video/x-raw,width=1280,height=720 ! queue name=video'
+  --send-desktop-pipeline '<gst-launch>'
+                                      also share a screen: a bin ending in an element named "video", sent as the
+                                      screen-share source <endpoint>-v1 (videoType desktop), e.g.
+                                      'ximagesrc use-damage=false ! videoconvert ! queue name=video'
   --video-codec vp8|h264              codec we send and ask others to send (default vp8)
 
 Receiving:
@@ -75,6 +79,7 @@ const joinOptionsSchema = z
     caFile: z.string().min(1).optional(),
     lobbyTimeoutSeconds: z.number().int().positive().max(86_400).default(300),
     sendPipeline: gstPipeline.optional(),
+    sendDesktopPipeline: gstPipeline.optional(),
     videoCodec: z.enum(['vp8', 'h264']).default('vp8'),
     recvPipelineParticipantTemplate: gstPipeline.optional(),
     recvPipeline: gstPipeline.optional(),
@@ -90,6 +95,20 @@ const joinOptionsSchema = z
         code: 'custom',
         path: ['recvPipeline'],
         message: 'use either --recv-pipeline or --recv-pipeline-participant-template, not both',
+      });
+    }
+    if (o.sendDesktopPipeline !== undefined && o.sendPipeline === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sendDesktopPipeline'],
+        message: 'needs --send-pipeline too (the screen share is sent next to the camera/microphone pipeline)',
+      });
+    }
+    if (o.sendDesktopPipeline !== undefined && !/\bname\s*=\s*"?video\b/.test(o.sendDesktopPipeline)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sendDesktopPipeline'],
+        message: 'needs an element named "video" (end it in `! queue name=video`)',
       });
     }
     if ((o.username === undefined) !== (o.userPassword === undefined)) {
@@ -111,6 +130,7 @@ const FLAG_OF_FIELD: Record<string, string> = {
   webSocketUrl: '--web-socket-url',
   lobbyTimeoutSeconds: '--lobby-timeout',
   sendPipeline: '--send-pipeline',
+  sendDesktopPipeline: '--send-desktop-pipeline',
   videoCodec: '--video-codec',
   recvPipelineParticipantTemplate: '--recv-pipeline-participant-template',
   recvPipeline: '--recv-pipeline',
@@ -172,6 +192,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     caFile: values['ca-file'],
     lobbyTimeoutSeconds: toInt('--lobby-timeout', values['lobby-timeout']),
     sendPipeline: values['send-pipeline'],
+    sendDesktopPipeline: values['send-desktop-pipeline'],
     videoCodec: values['video-codec']?.toLowerCase(),
     recvPipelineParticipantTemplate: values['recv-pipeline-participant-template'],
     recvPipeline: values['recv-pipeline'],
@@ -217,6 +238,7 @@ function parseJoinFlags(args: string[]) {
       'ca-file': { type: 'string' },
       'lobby-timeout': { type: 'string' },
       'send-pipeline': { type: 'string' },
+      'send-desktop-pipeline': { type: 'string' },
       'video-codec': { type: 'string' },
       'recv-pipeline-participant-template': { type: 'string' },
       'recv-pipeline': { type: 'string' },

@@ -35,7 +35,11 @@ export function participantOptions(o: JoinOptions): Omit<StartParticipantOptions
     }
   }
   const send: SendSpec | undefined = o.sendPipeline
-    ? { source: { kind: 'pipeline', description: o.sendPipeline }, videoCodec: o.videoCodec }
+    ? {
+        source: { kind: 'pipeline', description: o.sendPipeline },
+        videoCodec: o.videoCodec,
+        ...(o.sendDesktopPipeline ? { desktop: { kind: 'pipeline' as const, description: o.sendDesktopPipeline } } : {}),
+      }
     : undefined;
   // One user template serves both media: each remote source (camera, screen share, audio) gets its own instance.
   const receive: ReceiveSpec | undefined = o.recvPipelineParticipantTemplate

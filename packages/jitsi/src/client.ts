@@ -38,7 +38,11 @@ export interface ParticipantOptions {
   /** `<bot type="poltergeist"/>`: browsers do not start P2P with us (§13). Default true. */
   bot?: boolean;
   media: MediaPort;
-  send?: { audio?: boolean; video?: boolean };
+  /**
+   * What we publish: audio `<ep>-a0` and camera `<ep>-v0` (default on), and a screen share `<ep>-v1` with videoType
+   * desktop (default off; the media side must send it, e.g. @stagecast/media `send.desktop`).
+   */
+  send?: { audio?: boolean; video?: boolean; desktop?: boolean };
   machineUid?: string;
   /** Our endpoint id = MUC nickname (8 lowercase hex); random when absent. */
   endpointId?: string;
@@ -94,7 +98,7 @@ export function newEndpointId(): string {
   return randomBytes(4).toString('hex');
 }
 
-function localSourcesFor(ep: string, send: { audio?: boolean; video?: boolean }): LocalSourceRequest[] {
+function localSourcesFor(ep: string, send: { audio?: boolean; video?: boolean; desktop?: boolean }): LocalSourceRequest[] {
   const used = new Set<number>();
   const ssrc = (): number => {
     let s: number;
@@ -106,6 +110,8 @@ function localSourcesFor(ep: string, send: { audio?: boolean; video?: boolean })
   const out: LocalSourceRequest[] = [];
   if (send.audio !== false) out.push({ name: `${ep}-a0`, media: 'audio', ssrc: ssrc(), msid: `${ep}-audio-0-1 ${randomUUID()}-1` });
   if (send.video !== false) out.push({ name: `${ep}-v0`, media: 'video', ssrc: ssrc(), msid: `${ep}-video-0-1 ${randomUUID()}-1`, videoType: 'camera' });
+  // Screen share: LJM's second video track, source name <ep>-v1, videoType desktop (jitsi-protocol.md §4, §9).
+  if (send.desktop === true) out.push({ name: `${ep}-v1`, media: 'video', ssrc: ssrc(), msid: `${ep}-video-1-1 ${randomUUID()}-1`, videoType: 'desktop' });
   return out;
 }
 
@@ -143,7 +149,7 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
     this.#local = localSourcesFor(this.endpointId, o.send ?? {});
     this.#constraints = o.receiveVideo ?? { lastN: -1, defaultConstraints: { maxHeight: 720 } };
     const sourceInfo: PresenceModel['sourceInfo'] = {};
-    for (const s of this.#local) sourceInfo[s.name] = { muted: false };
+    for (const s of this.#local) sourceInfo[s.name] = s.videoType === 'desktop' ? { muted: false, videoType: 'desktop' } : { muted: false };
     this.#discoInfo = participantDiscoInfo({
       ...(o.ssrcRewriting !== undefined ? { ssrcRewriting: o.ssrcRewriting } : {}),
       ...(o.jsonSources !== undefined ? { jsonSources: o.jsonSources } : {}),

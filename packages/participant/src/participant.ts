@@ -103,7 +103,11 @@ export type ParticipantHandleEvents = {
 
 const VALIDATE_SID = 'stagecast-validate';
 
-function sendsWhat(send: SendSpec | undefined): { audio: boolean; video: boolean } {
+function sendsWhat(send: SendSpec | undefined): { audio: boolean; video: boolean; desktop: boolean } {
+  return { ...sendsMain(send), desktop: send?.desktop !== undefined };
+}
+
+function sendsMain(send: SendSpec | undefined): { audio: boolean; video: boolean } {
   if (!send) return { audio: false, video: false };
   const s = send.source;
   switch (s.kind) {

@@ -81,10 +81,10 @@ describe('sdpToSessionAccept', () => {
       offer,
       answerSdp,
       responder,
-      localSources: [{ ...localSources[1]!, rtxSsrc: 4444444444 }],
+      localSources: [{ ...localSources[1]!, rtxSsrc: 4044444444 }],
     });
     expect(withRtx.contents[1]?.description?.ssrcGroups).toEqual([
-      { semantics: 'FID', ssrcs: [2222222222, 4444444444] },
+      { semantics: 'FID', ssrcs: [2222222222, 4044444444] },
     ]);
     expect(withRtx.contents[0]?.description?.sources).toEqual([]);
     const recvOnly = sdpToSessionAccept({
@@ -203,5 +203,71 @@ describe('source-add / source-remove for our sources', () => {
       { name: 'useinbandfec', value: '1' },
     ]);
     expect(fmtpToParameters('111/111;')).toEqual([{ value: '111/111' }]);
+  });
+});
+
+describe('sdpToSessionAccept with a screen share (video-desktop m-line)', () => {
+  // media's filterOffer appends a send-only `video-desktop` m-line for `<ep>-v1` (webrtcbin: one source per m-line).
+  const desktopMline = [
+    'm=video 0 UDP/TLS/RTP/SAVPF 100 96',
+    'c=IN IP4 0.0.0.0',
+    'a=setup:active',
+    'a=mid:video-desktop',
+    'a=bundle-only',
+    'a=rtcp-mux',
+    'a=sendonly',
+    'a=rtpmap:100 VP8/90000',
+    'a=rtpmap:96 RTX/90000',
+    'a=fmtp:96 apt=100',
+    'a=ssrc-group:FID 4044444444 4055555555',
+    'a=ssrc:4044444444 cname:user2813069154@host-5c2f1a0e',
+    'a=ssrc:4055555555 cname:user2813069154@host-5c2f1a0e',
+    '',
+  ].join('\r\n');
+  const withDesktop = (sdp: string) =>
+    sdp.replace('a=group:BUNDLE audio video', 'a=group:BUNDLE audio video video-desktop').trimEnd() + '\r\n' + desktopMline;
+  const desktop: LocalSourceDescription = {
+    name: 'a1b2c3d4-v1',
+    media: 'video',
+    ssrc: 4044444444,
+    msid: 'a1b2c3d4-video-1-1 0f1e2d3c-4b5a-4697-8877-665544332211-1',
+    videoType: 'desktop',
+  };
+
+  it('merges the desktop m-line into the video content with its own msid, videoType and FID group', () => {
+    const accept = sdpToSessionAccept({
+      offer,
+      answerSdp: withDesktop(answerSdp),
+      localSources: [...localSources, desktop],
+      responder,
+    });
+    expect(accept.contents.map((c) => c.name)).toEqual(['audio', 'video']);
+    expect(accept.groups).toEqual([{ semantics: 'BUNDLE', contents: ['audio', 'video'] }]);
+    const video = accept.contents[1]!.description!;
+    expect(video.sources.map((s) => [s.ssrc, s.name, s.videoType])).toEqual([
+      [2222222222, 'a1b2c3d4-v0', 'camera'],
+      [3333333333, 'a1b2c3d4-v0', 'camera'],
+      [4044444444, 'a1b2c3d4-v1', 'desktop'],
+      [4055555555, 'a1b2c3d4-v1', 'desktop'],
+    ]);
+    expect(video.sources.filter((s) => s.name === 'a1b2c3d4-v1').every((s) => s.msid === desktop.msid)).toBe(true);
+    expect(video.ssrcGroups).toEqual([
+      { semantics: 'FID', ssrcs: [2222222222, 3333333333] },
+      { semantics: 'FID', ssrcs: [4044444444, 4055555555] },
+    ]);
+    expect(parseJingle(buildJingle(accept).toString())).toEqual(accept);
+  });
+
+  it('sends the desktop source when the camera m-line is receive-only', () => {
+    const recvCamera = withDesktop(answerSdp.replace(/(a=mid:video\r?\n(?:.*\r?\n)*?)a=sendrecv/, '$1a=recvonly'));
+    const accept = sdpToSessionAccept({
+      offer,
+      answerSdp: recvCamera,
+      localSources: [localSources[0]!, desktop],
+      responder,
+    });
+    const video = accept.contents[1]!.description!;
+    expect(video.sources.map((s) => s.name)).toEqual(['a1b2c3d4-v1', 'a1b2c3d4-v1']);
+    expect(video.ssrcGroups).toEqual([{ semantics: 'FID', ssrcs: [4044444444, 4055555555] }]);
   });
 });

@@ -181,10 +181,14 @@ function answerDescription(
     sources: [],
     ssrcGroups: [],
   };
-  const sending = m.direction === undefined || m.direction === 'sendrecv' || m.direction === 'sendonly';
+  // All m-lines of this kind merge into this content (§8): webrtcbin sends one source per m-line, so a screen share
+  // (`<ep>-v1`) rides on an extra `video-desktop` m-line; its sources and FID groups belong to the `video` content.
+  const sameKind = session.media.filter((x) => x.type === kind && !(x.port === 0 && x.bundleOnly !== 'bundle-only' && !hasInvalid(x, 'bundle-only')));
+  const sends = (x: MediaDescription) => x.direction === undefined || x.direction === 'sendrecv' || x.direction === 'sendonly';
+  const sending = sends(m) || sameKind.some(sends);
   if (sending) {
     const ours = localSources.filter((s) => s.media === kind);
-    const { sources, groups } = localSourceElements(ours, m.ssrcGroups ?? []);
+    const { sources, groups } = localSourceElements(ours, sameKind.flatMap((x) => x.ssrcGroups ?? []));
     desc.sources = sources;
     desc.ssrcGroups = groups;
   }
