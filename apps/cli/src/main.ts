@@ -8,11 +8,13 @@ import { CliError } from './errors.js';
 import { runJoin } from './join.js';
 import { runBroadcastCli } from './broadcast.js';
 import { runClockCli } from './clock.js';
+import { runPlayoutCli } from './playout.js';
 import { createStatusWriter } from './status-line.js';
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'broadcast') return runBroadcastCli(argv.slice(1));
   if (argv[0] === 'clock') return runClockCli(argv.slice(1));
+  if (argv[0] === 'playout') return runPlayoutCli(argv.slice(1));
   let parsed: ReturnType<typeof parseCommandLine>;
   try {
     parsed = parseCommandLine(argv);
