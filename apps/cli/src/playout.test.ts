@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CliError } from './errors.js';
+import type { CliError } from './errors.js';
 import { parseAt, parsePlayoutArgs } from './playout.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-playout-'));
