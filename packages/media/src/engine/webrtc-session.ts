@@ -215,6 +215,12 @@ export class WebrtcSession {
     this.#connect(this.webrtc, 'pad-added', (pad: GObj) => this.#onPadAdded(pad));
     this.#connect(this.webrtc, 'pad-removed', (pad: GObj) => {
       for (const b of this.#branches.values()) if (b.pad === pad) void this.#removeBranch(b, 'pad-removed', false);
+      for (const [ssrc, u] of this.#unsignalled) {
+        if (u.pad !== pad) continue;
+        this.#unsignalled.delete(ssrc);
+        u.tee.setState(Gst.State.NULL);
+        this.pipeline.remove(u.tee);
+      }
     });
     this.#bus = this.pipeline.getBus();
     this.#bus.addSignalWatch();
@@ -392,7 +398,13 @@ export class WebrtcSession {
     this.#startFile(bin, send.source);
     this.#countdown?.start();
     if (send.source.kind === 'playout')
-      this.#playout = startSessionPlayout({ sid: this.sid, bin, pipeline: this.pipeline, spec: send.source, emit: this.#emit });
+      this.#playout = startSessionPlayout({
+        sid: this.sid,
+        bin,
+        pipeline: this.pipeline,
+        spec: send.source,
+        emit: this.#emit,
+      });
     // Screen-share: its own source bin and leg (the desktop m-line of filterOffer); video only.
     const desktopReq = this.#o.localSources.find((s) => s.media === 'video' && s.videoType === 'desktop');
     if (this.#sendsDesktop() && desktopReq && send.desktop && f.video) {
@@ -820,17 +832,22 @@ export class WebrtcSession {
     } catch {
       // the webrtcbin pad may already be gone
     }
+    // The webrtcbin pad outlives the source: webrtcbin emits no new pad-added if the same SSRC is announced again
+    // (a participant re-adding a source, a bridge re-using an SSRC). Hold the pad like an unsignalled one — on a tee
+    // with allow-not-linked, so rtpbin never sees not-linked — and the next re-offer that signals it attaches a new
+    // branch (applyRemoteOffer).
+    const hold = reason !== 'pad-removed' && !this.#closing;
     if (b.teed) {
-      // Held on a tee with allow-not-linked: dropping the branch needs no parking.
       b.teed.tee.releaseRequestPad(b.teed.teePad);
-    } else if (reason !== 'pad-removed' && !this.#closing) {
-      // An unlinked webrtcbin pad returns not-linked into rtpbin and can stop the shared transport: park it.
-      const park = Gst.ElementFactory.make('fakesink', null);
-      park.sync = false;
-      park.async = false;
-      this.pipeline.add(park);
-      park.syncStateWithParent();
-      b.pad.link(park.getStaticPad('sink'));
+      if (hold) this.#unsignalled.set(b.ssrc, { pad: b.pad, tee: b.teed.tee });
+    } else if (hold) {
+      const tee = Gst.ElementFactory.make('tee', null);
+      tee.allowNotLinked = true;
+      this.pipeline.add(tee);
+      tee.syncStateWithParent();
+      const r = b.pad.link(tee.getStaticPad('sink'));
+      if (r !== Gst.PadLinkReturn.OK) this.#emitError('receive', `cannot hold removed pad of ssrc ${b.ssrc}: ${r}`);
+      else this.#unsignalled.set(b.ssrc, { pad: b.pad, tee });
     }
     if (eos && b.counter !== null) {
       const done = new Promise<void>((r) => this.#eosWaiters.set(b.bin, r));
