@@ -8,6 +8,7 @@ import type { ReceiveSpec, SendSpec } from '@stagecast/media';
 import { ParticipantError, startParticipant, type MeetingOptions, type ParticipantHandle, type StartParticipantOptions } from '@stagecast/participant';
 import type { JoinOptions } from './args.js';
 import { CliError } from './errors.js';
+import { serveParticipantMetrics } from './metrics.js';
 import { createStatusWriter, type StatusModel } from './status-line.js';
 
 export function participantOptions(o: JoinOptions): Omit<StartParticipantOptions, 'logger' | 'signal'> {
@@ -100,6 +101,17 @@ export async function runJoin(o: JoinOptions, io: JoinIo): Promise<void> {
     status.update(model);
   };
   status.event(`joined ${room} as ${handle.endpointId ?? '?'} (engine pid ${handle.enginePid ?? '?'})`);
+  let metrics: Awaited<ReturnType<typeof serveParticipantMetrics>> | undefined;
+  if (o.metricsPort !== undefined) {
+    try {
+      metrics = await serveParticipantMetrics(handle, o.metricsPort);
+    } catch (err) {
+      status.end();
+      await handle.close();
+      throw toCliError(err);
+    }
+    status.event(`metrics on ${metrics.url}`);
+  }
   model.state = 'joined';
   model.room = room;
   if (handle.endpointId) model.endpointId = handle.endpointId;
@@ -140,6 +152,10 @@ export async function runJoin(o: JoinOptions, io: JoinIo): Promise<void> {
   };
   if (io.signal.aborted) onAbort();
   else io.signal.addEventListener('abort', onAbort, { once: true });
-  await left;
+  try {
+    await left;
+  } finally {
+    await metrics?.close();
+  }
   status.event('left the room');
 }
