@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { check, date, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { timestamps } from './columns.js';
 
+export const playoutLatePolicyValues = ['from-start', 'join-in'] as const;
+export type PlayoutLatePolicy = (typeof playoutLatePolicyValues)[number];
+
 export const conferences = pgTable(
   'conferences',
   {
@@ -12,9 +15,17 @@ export const conferences = pgTable(
     timeZone: text('time_zone').notNull(),
     startsOn: date('starts_on', { mode: 'string' }).notNull(),
     endsOn: date('ends_on', { mode: 'string' }).notNull(),
+    /**
+     * A playout that starts after its talk's T (worker replaced, machine late): `from-start` plays the talk from the
+     * beginning now; `join-in` seeks to where the schedule says the talk is, so it ends on time.
+     */
+    playoutLatePolicy: text('playout_late_policy').$type<PlayoutLatePolicy>().notNull().default('from-start'),
     ...timestamps,
   },
-  (t) => [check('conferences_dates_ordered', sql`${t.endsOn} >= ${t.startsOn}`)],
+  (t) => [
+    check('conferences_dates_ordered', sql`${t.endsOn} >= ${t.startsOn}`),
+    check('conferences_playout_late_policy_known', sql`${t.playoutLatePolicy} in ('from-start', 'join-in')`),
+  ],
 );
 
 export type Conference = typeof conferences.$inferSelect;

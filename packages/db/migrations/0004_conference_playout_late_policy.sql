@@ -1,0 +1,2 @@
+ALTER TABLE "conferences" ADD COLUMN "playout_late_policy" text DEFAULT 'from-start' NOT NULL;--> statement-breakpoint
+ALTER TABLE "conferences" ADD CONSTRAINT "conferences_playout_late_policy_known" CHECK ("conferences"."playout_late_policy" in ('from-start', 'join-in'));
