@@ -33,8 +33,14 @@ export function stageEnv(source: Record<string, string | undefined> = process.en
         .regex(videoPattern, 'STAGE_BROADCAST_VIDEO must look like 1280x720@30')
         .default('1280x720@30'),
       STAGE_BROADCAST_BITRATE_KBPS: z.coerce.number().int().min(100).max(50_000).default(2_500),
-      /** Engine heartbeat watchdog of broadcast engines (the composite can miss 3 s heartbeats under load). */
-      STAGE_BROADCAST_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(3_000).max(120_000).default(15_000),
+      /** Heartbeat watchdog of the roles' media engines (the composite can miss 3 s heartbeats under load). */
+      STAGE_ENGINE_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(3_000).max(120_000).default(15_000),
+      /** Playout participant video, WIDTHxHEIGHT@FPS, and how long before T it joins the meeting. */
+      STAGE_PLAYOUT_VIDEO: z
+        .string()
+        .regex(videoPattern, 'STAGE_PLAYOUT_VIDEO must look like 1280x720@30')
+        .default('1280x720@30'),
+      STAGE_PLAYOUT_JOIN_BEFORE_MS: z.coerce.number().int().min(0).max(3_600_000).default(120_000),
       CLOCK_MAX_OFFSET_MS: z.coerce.number().positive().default(50),
       SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
     },

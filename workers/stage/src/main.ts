@@ -5,11 +5,11 @@ import { defaultCapacityMillicores } from './capacity.js';
 import { readClockSync } from './clock/clock-sync.js';
 import { parseVideo, stageEnv } from './env.js';
 import { createLogger } from './logger.js';
-import { startBroadcast } from '@stagecast/participant';
-import { createBroadcastData } from './runners/broadcast-data.js';
+import { startBroadcast, startClock, startPlayout } from '@stagecast/participant';
+import { createPlayoutRunner } from './runners/playout.runner.js';
+import { createStageData } from './runners/stage-data.js';
 import { createBroadcastRunner } from './runners/broadcast.runner.js';
 import { createClockRunner } from './runners/clock.runner.js';
-import { createParticipantRunner } from './runners/participant.runner.js';
 import { createRunnerRegistry } from './runners/types.js';
 import { installShutdown } from './shutdown.js';
 import { startStageWorker } from './stage-worker.js';
@@ -24,20 +24,30 @@ const jobs = await createJobs({
   pollingIntervalSeconds: env.STAGE_POLL_SECONDS,
   max: env.STAGE_SLOTS + 4,
 });
+const data = createStageData(db.db);
 const runners = createRunnerRegistry([
-  createClockRunner({ outputRoot: env.STAGE_OUTPUT_DIR, ...parseVideo(env.STAGE_CLOCK_VIDEO) }),
+  createClockRunner({
+    outputRoot: env.STAGE_OUTPUT_DIR,
+    ...parseVideo(env.STAGE_CLOCK_VIDEO),
+    participant: { start: startClock, data, engineHeartbeatTimeoutMs: env.STAGE_ENGINE_HEARTBEAT_TIMEOUT_MS },
+  }),
   createBroadcastRunner({
-    data: createBroadcastData(db.db),
+    data,
     outputRoot: env.STAGE_OUTPUT_DIR,
     start: startBroadcast,
-    engineHeartbeatTimeoutMs: env.STAGE_BROADCAST_HEARTBEAT_TIMEOUT_MS,
+    engineHeartbeatTimeoutMs: env.STAGE_ENGINE_HEARTBEAT_TIMEOUT_MS,
     composite: {
       canvas: parseVideo(env.STAGE_BROADCAST_VIDEO),
       video: { bitrate: env.STAGE_BROADCAST_BITRATE_KBPS * 1000 },
     },
   }),
-  // Playout needs @stagecast/participant startPlayout (not exported yet): fails with a missing-dependency error.
-  createParticipantRunner('playout'),
+  createPlayoutRunner({
+    data,
+    start: startPlayout,
+    video: parseVideo(env.STAGE_PLAYOUT_VIDEO),
+    joinBeforeMs: env.STAGE_PLAYOUT_JOIN_BEFORE_MS,
+    engineHeartbeatTimeoutMs: env.STAGE_ENGINE_HEARTBEAT_TIMEOUT_MS,
+  }),
 ]);
 const worker = await startStageWorker({
   db,

@@ -83,22 +83,30 @@ export function ingestBase(url: string): string {
   return url.replace(/[^/]*\.m3u8$/, '').replace(/\/?$/, '/');
 }
 
-export function resolveBroadcast(room: RoomBroadcastInput, outputRoot: string): ResolvedBroadcast {
+/** How a stage role joins the room's meeting: URL, display name, room password, JWT, XMPP domain override. */
+export function meetingOptions(
+  room: Pick<RoomBroadcastInput, 'slug' | 'meetingUrl' | 'jitsiCredentials'>,
+  displayName: string,
+): MeetingOptions {
   if (!room.meetingUrl) {
     throw new StageError(
       'invalid-job',
-      `room '${room.slug}' has no meeting URL: set the room's Jitsi Meet URL in the admin app (Rooms → edit) and start the broadcast again`,
+      `room '${room.slug}' has no meeting URL: set the room's Jitsi Meet URL in the admin app (Rooms → edit) and start the role again`,
       true,
     );
   }
   const credentials = room.jitsiCredentials ?? {};
-  const meeting: MeetingOptions = {
+  return {
     meetingUrl: room.meetingUrl,
-    displayName: 'Stagecast broadcast',
+    displayName,
     ...(credentials.roomPassword ? { roomPassword: credentials.roomPassword } : {}),
     ...(credentials.jwt ? { auth: { kind: 'jwt' as const, token: credentials.jwt } } : {}),
     ...(credentials.xmppDomain ? { overrides: { domain: credentials.xmppDomain } } : {}),
   };
+}
+
+export function resolveBroadcast(room: RoomBroadcastInput, outputRoot: string): ResolvedBroadcast {
+  const meeting = meetingOptions(room, 'Stagecast broadcast');
   const warnings: string[] = [];
   const hlsOutputs = room.broadcastOutputs.filter((o) => o.kind === 'hls');
   if (hlsOutputs.length > 1) {

@@ -14,11 +14,37 @@
  * ourselves (#EXT-X-ENDLIST, RFC 8216 §4.3.3.4): the playlist lists closed segments only, and a pipeline-level EOS
  * (gst-launch -e) hangs in textoverlay while its text pad has pending subtitles (GStreamer 1.22).
  * Segment names carry the run id, so a takeover's new run never overwrites the previous run's segments.
+ *
+ * In the room: with `participant` configured and a room that has a meeting URL, the role also joins the meeting as
+ * "Stagecast clock" (@stagecast/participant startClock: the frame-accurate countdown as its camera, chat reminders,
+ * room subject) while the HLS output above keeps running for the broadcast slot. A failed join or a lost meeting is
+ * retried with backoff (1 s … 30 s) and shown as last_error; it never stops the HLS output.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ClockTalkInput, RemoteParticipant, StartClockOptions } from '@stagecast/participant';
+import { meetingOptions } from './broadcast-config.js';
+import type { ClockData } from './stage-data.js';
 import { StageError, type StageJob, type StageRunContext, type StageRunner } from './types.js';
+
+/** The part of @stagecast/participant's ClockHandle this runner uses (tests pass a fake). */
+export interface ClockSession {
+  readonly participant: {
+    readonly participants: RemoteParticipant[];
+    readonly endpointId: string | undefined;
+    on(event: 'left', listener: (reason: { kind: 'requested' } | { kind: 'failed'; error: Error }) => void): () => void;
+  };
+  close(): Promise<void>;
+}
+
+export interface ClockParticipantOptions {
+  start: (options: StartClockOptions) => Promise<ClockSession>;
+  data: ClockData;
+  engineHeartbeatTimeoutMs?: number;
+  /** Set the room subject to the next talk when we are moderator (default true). */
+  subject?: boolean;
+}
 
 export interface ClockRunnerOptions {
   /** Root directory of room outputs; each room's clock writes `<root>/<room slug>/clock/`. */
@@ -33,6 +59,68 @@ export interface ClockRunnerOptions {
   /** How long to wait for EOS to finish the playlist before killing the pipeline. */
   eosTimeoutMs?: number;
   now?: () => number;
+  /** Also join the room's meeting as the clock participant. */
+  participant?: ClockParticipantOptions;
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Keeps the clock participant in the room until `signal` aborts: join, wait for a failure, back off, join again.
+ * Resolves after the participant has left.
+ */
+export async function runClockParticipant(
+  o: ClockParticipantOptions,
+  job: StageJob,
+  context: StageRunContext,
+  now: () => number,
+): Promise<void> {
+  const { signal, logger } = context;
+  const room = await o.data.room(job.roomId);
+  if (!room.meetingUrl) {
+    await context.reportStatus({ stats: { inMeeting: false, meeting: 'the room has no meeting URL: HLS clock only' } });
+    return;
+  }
+  const meeting = meetingOptions(room, 'Stagecast clock');
+  const schedule = async (): Promise<ClockTalkInput[]> => o.data.talks(job.roomId, now() - 2 * 3600_000);
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    let session: ClockSession | undefined;
+    try {
+      session = await o.start({
+        meeting,
+        schedule,
+        timeZone: job.conferenceTimeZone,
+        subject: o.subject ?? true,
+        engine: { timings: { heartbeatTimeoutMs: o.engineHeartbeatTimeoutMs ?? 15_000 } },
+        logger,
+        signal,
+      });
+      attempt = 0;
+      const s = session;
+      await context.reportStatus({ stats: { inMeeting: true, endpointId: s.participant.endpointId }, lastError: null });
+      const left = await new Promise<string | null>((resolve) => {
+        if (signal.aborted) return resolve(null);
+        signal.addEventListener('abort', () => resolve(null), { once: true });
+        s.participant.on('left', (r) => resolve(r.kind === 'failed' ? errorText(r.error) : 'left the meeting'));
+      });
+      await s.close();
+      if (left === null) return;
+      logger.warn({ reason: left }, 'clock participant lost the meeting; joining again');
+      await context.reportStatus({ stats: { inMeeting: false }, lastError: `clock participant: ${left}` });
+    } catch (err: unknown) {
+      await session?.close().catch(() => {});
+      if (signal.aborted) return;
+      logger.warn({ err: errorText(err) }, 'clock participant could not join; retrying');
+      await context.reportStatus({ stats: { inMeeting: false }, lastError: `clock participant: ${errorText(err)}` });
+    }
+    const delay = Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5));
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, delay);
+      signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    });
+  }
 }
 
 function hms(totalSeconds: number): string {
@@ -183,6 +271,15 @@ wait $pid`;
       const ticker = setInterval(() => {
         void context.reportStatus({ stats: { segmentsWritten: segments() } }).catch(() => {});
       }, 5_000);
+      // Its own stop signal: the participant also leaves when the HLS pipeline fails (the role then throws).
+      const roomStop = new AbortController();
+      const stopRoom = () => roomStop.abort(context.signal.reason);
+      context.signal.addEventListener('abort', stopRoom, { once: true });
+      const inRoom = options.participant
+        ? runClockParticipant(options.participant, job, { ...context, signal: roomStop.signal }, now).catch(
+            (err: unknown) => context.logger.error({ err: errorText(err) }, 'clock participant gave up'),
+          )
+        : Promise.resolve();
       try {
         const stopped = new Promise<'aborted'>((resolve) => {
           if (context.signal.aborted) resolve('aborted');
@@ -197,6 +294,7 @@ wait $pid`;
           );
         }
         await context.reportStatus({ state: 'stopping' });
+        await inRoom; // the clock participant leaves (engine EOS, unavailable presence)
         child.stdin.end();
         const timeout = new Promise<'timeout'>((resolve) =>
           setTimeout(() => resolve('timeout'), options.eosTimeoutMs ?? 5_000).unref(),
@@ -210,6 +308,9 @@ wait $pid`;
         await context.reportStatus({ stats: { segmentsWritten: segments() } });
       } finally {
         clearInterval(ticker);
+        context.signal.removeEventListener('abort', stopRoom);
+        roomStop.abort('clock role ended');
+        await inRoom;
         if (child.exitCode === null && child.signalCode === null) killGroup();
       }
     },
