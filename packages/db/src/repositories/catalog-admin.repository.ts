@@ -2,7 +2,7 @@ import { asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../client.js';
 import { DbError, toDbError } from '../errors.js';
-import { conferences, type Conference } from '../schema/conferences.js';
+import { conferences, playoutLatePolicyValues, type Conference } from '../schema/conferences.js';
 import { rooms, type Room } from '../schema/rooms.js';
 import { talks, type Talk } from '../schema/talks.js';
 import { conferenceMemberships } from '../schema/users.js';
@@ -22,6 +22,8 @@ export const updateConferenceInputSchema = z
     timeZone: ianaTimeZoneSchema,
     startsOn: isoDateSchema,
     endsOn: isoDateSchema,
+    /** What a playout started after its talk's T does (stage worker playout role). */
+    playoutLatePolicy: z.enum(playoutLatePolicyValues),
   })
   .partial();
 export type UpdateConferenceInput = z.input<typeof updateConferenceInputSchema>;
