@@ -155,10 +155,10 @@ speaker_pipeline() {
 }
 step_start_speakers() {
   log "two simulated speakers join $MEETING_URL"
-  start_background "$log_dir/speaker-ada.log" node apps/cli/bin/stagecast.js join "$MEETING_URL" --nick 'Ada (simulated)' \
+  start_background "$log_dir/speaker-ada.log" "${TSX[@]}" apps/cli/src/main.ts join "$MEETING_URL" --nick 'Ada (simulated)' \
     --send-pipeline "$(speaker_pipeline Ada smpte 440)"
   wait_for_log "$DEMO_START_TIMEOUT" "$log_dir/speaker-ada.log" '^joined ' 'speaker Ada'
-  start_background "$log_dir/speaker-linus.log" node apps/cli/bin/stagecast.js join "$MEETING_URL" --nick 'Linus (simulated)' \
+  start_background "$log_dir/speaker-linus.log" "${TSX[@]}" apps/cli/src/main.ts join "$MEETING_URL" --nick 'Linus (simulated)' \
     --send-pipeline "$(speaker_pipeline Linus ball 660)"
   wait_for_log "$DEMO_START_TIMEOUT" "$log_dir/speaker-linus.log" '^joined ' 'speaker Linus'
 }
