@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { classifyFrames, makeTestTalk, segments } from '@stagecast/media/testing';
+import { classifyFrames, mainSegments, makeTestTalk } from '@stagecast/media/testing';
 import { startParticipant } from '@stagecast/participant';
 import { startTestbed, type Testbed } from '@stagecast/testbed';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,7 +104,7 @@ describe('stagecast playout (testbed, real media)', () => {
       await rx.close();
     }
     const { layers } = await classifyFrames(file);
-    const seg = segments(layers).filter((s) => s.last - s.first >= 2);
+    const seg = mainSegments(layers);
     expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate', 'talk', 'slate']);
   }, 300_000);
 });

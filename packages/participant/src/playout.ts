@@ -120,9 +120,11 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
     else if (d.state === 'scheduled' || d.state === 'playing') {
       delete src.hold;
       const st = await this.status().catch(() => null);
-      if (st?.effectiveStartMs !== null && st?.effectiveStartMs !== undefined && st.effectiveStartMs !== this.#spec.startsAt) {
-        // The talk moved (start now, restart, resume, late start): a rebuilt session joins in at the moved schedule.
-        src.startsAt = Math.round(st.effectiveStartMs);
+      const start = st?.effectiveStartMs;
+      // Once the talk plays, or when it moved (start now, restart, resume, late start), a session rebuilt by this
+      // participant (engine crash, bridge re-invite) continues on that timeline instead of starting over.
+      if (start !== null && start !== undefined && (d.state === 'playing' || start !== this.#spec.startsAt)) {
+        src.startsAt = Math.round(start);
         src.latePolicy = 'join-in';
       }
     }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync, truncateSync, copyFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyFrames, makeTestTalk, measureStart, segments } from './testing/frame-analysis.js';
+import { classifyFrames, mainSegments, makeTestTalk, measureStart } from './testing/frame-analysis.js';
 import { renderPlayout, type PlayoutRenderLine } from './testing/run-render.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'playout-render-'));
@@ -33,7 +33,7 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
     expect(m.frameNumber).not.toBeNull();
     // The output frame whose interval contains T shows the talk: its start lies within one frame before T.
     expect(Math.abs(m.errorFrames!)).toBeLessThanOrEqual(1.05);
-    const seg = segments(m.layers).filter((s) => s.last - s.first >= 2); // ignore 1–2 frame blips at edges
+    const seg = mainSegments(m.layers);
     expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate']);
     const talkFrames = seg[1]!.last - seg[1]!.first + 1;
     expect(talkFrames).toBeGreaterThanOrEqual(4 * 30 - 3);
@@ -76,7 +76,7 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
     ]);
     const paused = r.lines.find((l) => l.event === 'state' && l.state === 'paused');
     const { layers } = await classifyFrames(out);
-    const seg = segments(layers).filter((s) => s.last - s.first >= 2);
+    const seg = mainSegments(layers);
     expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate', 'talk', 'slate']);
     // The resumed talk starts at the paused position (OCR of its first frame vs the position at pause).
     const resumed = await measureStart(out, { baseTimeNs: r.baseTimeNs, startsAtMs: 0, ...size, fromFrame: seg[3]!.first });
@@ -101,7 +101,7 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
     expect(states(r.lines)).toContain('failed:' + String(alert!.reason));
     expect(states(r.lines).at(-1)).toBe('stopped:stopped'); // still controllable after the failure
     const { layers } = await classifyFrames(out);
-    const seg = segments(layers).filter((s) => s.last - s.first >= 2);
+    const seg = mainSegments(layers);
     expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate']);
     expect(seg[2]!.last - seg[2]!.first).toBeGreaterThan(30); // the slate keeps coming: the pipeline is alive
   }, 120_000);

@@ -222,7 +222,8 @@ export class PlayoutSource {
       return;
     }
     if (hold?.state === 'stopped') {
-      this.#showSlate(sl.stoppedText);
+      if (s.muteVideoAfterEnd) this.#showBlack();
+      else this.#showSlate(sl.stoppedText);
       this.#setState('stopped', 'restored', null);
       return;
     }
@@ -294,7 +295,8 @@ export class PlayoutSource {
       case 'stop': {
         if (st === 'stopped') break;
         this.#stopBranch();
-        this.#showSlate(s.slate.stoppedText);
+        if (s.muteVideoAfterEnd) this.#showBlack();
+        else this.#showSlate(s.slate.stoppedText);
         this.#setState('stopped', 'stopped', null);
         break;
       }
@@ -421,6 +423,8 @@ export class PlayoutSource {
     if (this.#slatePad) this.#slatePad.alpha = 0;
   }
   #showAfter(): void {
+    // Muted after the talk (participant: SourceInfo muted): send black, the live speaker takes over.
+    if (this.#spec.muteVideoAfterEnd) return this.#showBlack();
     const a = this.#spec.after;
     if (a.kind === 'slate') this.#showSlate(a.text);
     else if (a.kind === 'black') this.#showBlack();

@@ -87,6 +87,13 @@ export async function classifyFrames(file: string, colours: LayerColours = DEFAU
         const px: [number, number, number] = [buf[i]!, buf[i + 1]!, buf[i + 2]!];
         let best: Layer = 'other';
         let bestD = 40 * 40 * 3;
+        // Black vs the (very dark, blue-tinted) countdown background: limited-range black decodes to (16,16,16)
+        // through some paths, closer to #101820 than to (0,0,0) by distance; the tint tells them apart.
+        if (Math.max(...px) <= 40 && px[2] - px[0] < 8) {
+          layers.push('black');
+          buf = buf.subarray(frameBytes);
+          continue;
+        }
         for (const [name, ref] of refs) {
           const d = (px[0] - ref[0]) ** 2 + (px[1] - ref[1]) ** 2 + (px[2] - ref[2]) ** 2;
           if (d < bestD) {
@@ -138,6 +145,21 @@ export function segments(layers: Layer[]): Segment[] {
   return out;
 }
 
+/**
+ * The layer sequence a viewer would describe: runs shorter than `minFrames` dropped (a background-only frame before
+ * the countdown's first text, a blended frame at a cut), then equal neighbours merged.
+ */
+export function mainSegments(layers: Layer[], minFrames = 3): Segment[] {
+  const out: Segment[] = [];
+  for (const s of segments(layers)) {
+    if (s.last - s.first + 1 < minFrames) continue;
+    const prev = out.at(-1);
+    if (prev && prev.layer === s.layer) prev.last = s.last;
+    else out.push({ ...s });
+  }
+  return out;
+}
+
 export interface StartMeasurement {
   /** Index of the first recorded frame showing the talk. */
   index: number;
@@ -159,11 +181,31 @@ export async function measureStart(
   o: { baseTimeNs: bigint; startsAtMs: number; fps: number; width: number; height: number; fromFrame?: number },
 ): Promise<StartMeasurement & { layers: Layer[]; ptsNs: bigint[] }> {
   const { ptsNs, layers } = await classifyFrames(file);
-  const index = layers.findIndex((l, i) => l === 'talk' && i >= (o.fromFrame ?? 0));
-  if (index < 0) throw new Error(`no talk frame in ${file} (layers: ${JSON.stringify(segments(layers).map((s) => `${s.layer}×${s.last - s.first + 1}`))})`);
+  const first = layers.findIndex((l, i) => l === 'talk' && i >= (o.fromFrame ?? 0));
+  if (first < 0) throw new Error(`no talk frame in ${file} (layers: ${JSON.stringify(segments(layers).map((s) => `${s.layer}×${s.last - s.first + 1}`))})`);
+  // OCR the first few talk frames and keep the first reading that its successors confirm (numbers advance with the
+  // frames' PTS): one misread frame (compression noise at a switch) must not become the measurement.
+  const span = Math.min(8, layers.length - first);
+  const idx = Array.from({ length: span }, (_, k) => first + k);
+  const nums = await readFrameNumbers(file, idx, o);
+  let index = first;
+  let frameNumber: number | null = null;
+  for (let k = 0; k < span && frameNumber === null; k++) {
+    const n = nums[k];
+    if (n === null || n === undefined) continue;
+    let agree = 0;
+    for (let j = k + 1; j < span; j++) {
+      const m = nums[j];
+      if (m === null || m === undefined) continue;
+      const expected = n + Number(ptsNs[idx[j]!]! - ptsNs[idx[k]!]!) / (1e9 / o.fps);
+      if (Math.abs(m - expected) <= 1.5) agree++;
+    }
+    if (agree >= 2) {
+      index = idx[k]!;
+      frameNumber = n;
+    }
+  }
   const wallNs = o.baseTimeNs + ptsNs[index]!;
-  const [n] = await readFrameNumbers(file, [index], o);
-  const frameNumber = n ?? null;
   let errorMs: number | null = null;
   if (frameNumber !== null) {
     const expectedNs = BigInt(o.startsAtMs) * 1_000_000n + BigInt(Math.round((frameNumber * 1e9) / o.fps));

@@ -4,6 +4,7 @@ export {
   readFrameNumbers,
   measureStart,
   segments,
+  mainSegments,
   DEFAULT_COLOURS,
   type Layer,
   type LayerColours,
