@@ -49,7 +49,12 @@ try {
     beeps,
     videoCodec: codec,
   });
-  const viewer = await startParticipant({ meeting: { meetingUrl: url, displayName: 'Bench viewer' }, media: {} });
+  // The viewer sends nothing but must accept the clock's codec (the testbed bridge forwards H.264 only to endpoints
+  // that answered it, and a participant answers H.264 only when its send spec asks for it).
+  const viewer = await startParticipant({
+    meeting: { meetingUrl: url, displayName: 'Bench viewer' },
+    media: { send: { source: { kind: 'test', audio: false, video: false }, videoCodec: codec } },
+  });
   await waitForEvent(
     viewer,
     'sourceAdded',

@@ -56,6 +56,9 @@ describe('stagecast clock arguments', () => {
       reminders: [],
     });
     expect(parseClockArgs(['--help'])).toBe('help');
+    expect(parseClockArgs([URL_, '--schedule', 's', '--room', 'r', '--video-codec', 'H264'])).toMatchObject({
+      videoCodec: 'h264',
+    });
   });
   it('names the problem and the fix', () => {
     expect(failure(() => parseClockArgs([URL_, '--room', 'x'])).message).toMatch(/--schedule is required/);
@@ -70,6 +73,9 @@ describe('stagecast clock arguments', () => {
       failure(() => parseClockArgs([URL_, '--schedule', 's', '--room', 'r', '--time-zone', 'Mars/Base'])).message,
     ).toMatch(/not an IANA time zone/);
     expect(failure(() => parseClockArgs([URL_, '--schedule', 's', '--room', 'r', '--bogus'])).reason).toBe('usage');
+    expect(
+      failure(() => parseClockArgs([URL_, '--schedule', 's', '--room', 'r', '--video-codec', 'av1'])).message,
+    ).toMatch(/--video-codec must be vp8 or h264/);
     expect(failure(() => parseClockArgs(['ftp://x/y', '--schedule', 's', '--room', 'r'])).message).toMatch(
       /http\(s\) URL/,
     );
