@@ -78,7 +78,7 @@ describe('stagecast playout (testbed, real media)', () => {
       media: { receive: { mode: 'template', video: `queue ! videoconvert ! jpegenc quality=70 ! matroskamux ! filesink location=${file}` } },
     });
     const cli = startPlayoutCli([
-      url, '--file', talk, '--at', '+15', '--title', 'CLI talk', '--width', '640', '--height', '360',
+      url, '--file', talk, '--at', '+30', '--title', 'CLI talk', '--width', '640', '--height', '360',
       '--video-bitrate', '800000', '--leave-after-end', '2',
     ]);
     try {

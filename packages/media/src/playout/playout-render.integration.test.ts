@@ -13,10 +13,12 @@ import { renderPlayout, type PlayoutRenderLine } from './testing/run-render.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'playout-render-'));
 const talk = join(dir, 'talk.webm');
+const talk30 = join(dir, 'talk30.webm');
 const size = { width: 640, height: 360, fps: 30 };
 
 beforeAll(() => {
   makeTestTalk(talk, { seconds: 4 });
+  makeTestTalk(talk30, { seconds: 30 });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -43,7 +45,7 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
   it('late start, join-in: seeks to the offset the schedule implies (frame n at T + n/fps)', async () => {
     const out = join(dir, 'late.mkv');
     const startsAt = Date.now() - 1500; // the job "started" after T
-    const r = await renderPlayout({ out, durationMs: 9000, playout: { location: talk, startsAt, latePolicy: 'join-in', ...size } });
+    const r = await renderPlayout({ out, durationMs: 9000, playout: { location: talk30, startsAt, latePolicy: 'join-in', ...size } });
     const late = r.lines.find((l) => l.event === 'lateStart');
     expect(late).toMatchObject({ policy: 'join-in' });
     expect(Number(late!.lateMs)).toBeGreaterThan(1000);
@@ -82,7 +84,7 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
     const resumed = await measureStart(out, { baseTimeNs: r.baseTimeNs, startsAtMs: 0, ...size, fromFrame: seg[3]!.first });
     const expected = (Number(paused!.positionMs) / 1000) * 30;
     expect(resumed.frameNumber).not.toBeNull();
-    expect(Math.abs(resumed.frameNumber! - expected)).toBeLessThanOrEqual(4);
+    expect(Math.abs(resumed.frameNumber! - expected), `resumed at frame #${resumed.frameNumber} (index ${resumed.index}), paused at ${expected.toFixed(1)}; segments ${JSON.stringify(seg)}`).toBeLessThanOrEqual(4);
   }, 120_000);
 
   it('a truncated file falls back to the error slate with an alert; the pipeline keeps running', async () => {

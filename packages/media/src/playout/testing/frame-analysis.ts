@@ -146,13 +146,15 @@ export function segments(layers: Layer[]): Segment[] {
 }
 
 /**
- * The layer sequence a viewer would describe: runs shorter than `minFrames` dropped (a background-only frame before
- * the countdown's first text, a blended frame at a cut), then equal neighbours merged.
+ * The layer sequence a viewer would describe: runs shorter than `minFrames` dropped (a blended frame at a cut),
+ * leading black dropped (start-up), then equal neighbours merged.
  */
 export function mainSegments(layers: Layer[], minFrames = 3): Segment[] {
   const out: Segment[] = [];
   for (const s of segments(layers)) {
     if (s.last - s.first + 1 < minFrames) continue;
+    // Black before anything else: the compositor's background before the countdown's first frame (start-up).
+    if (out.length === 0 && s.layer === 'black') continue;
     const prev = out.at(-1);
     if (prev && prev.layer === s.layer) prev.last = s.last;
     else out.push({ ...s });
