@@ -100,7 +100,8 @@ test('an organizer starts the broadcast from live control and /watch plays the c
   const frame = imageStats(decodePng(await video.screenshot()));
   await testInfo.attach('watch-show.png', { body: await viewer.screenshot(), contentType: 'image/png' });
   expect(frame.distinctColours).toBeGreaterThan(8);
-  expect(frame.lumaStdDev).toBeGreaterThan(15);
+  // A black or flat frame is ≈ 0–2; bars + ball on the dark letterbox measure 12–40 here.
+  expect(frame.lumaStdDev).toBeGreaterThan(8);
 
   const live = await playlist(s.hlsUrl);
   expect(live).toContain('#EXT-X-PROGRAM-DATE-TIME:');
