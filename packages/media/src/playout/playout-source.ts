@@ -389,11 +389,8 @@ export class PlayoutSource {
   }
 
   #setState(state: PlayoutState, reason: string, positionMs: number | null): void {
-    const prev = this.#state;
+    // Emitted even when the state repeats (a restart while scheduled moves the switch time).
     this.#state = state;
-    if (prev === state && reason !== 'scheduled' && reason !== 'restored') {
-      // Same state, new plan (e.g. restart while scheduled): still worth an event, it moves the switch time.
-    }
     this.#log.info({ state, reason, positionMs }, 'playout state');
     this.#sink.stateChanged({ state, reason, positionMs, atMs: this.#nowMs() });
   }
