@@ -34,3 +34,4 @@ export {
 } from './payloads/run-stage.schema.js';
 export { stopStagePayloadSchema, type StopStagePayload } from './payloads/stop-stage.schema.js';
 export { syncSchedulePayloadSchema, type SyncSchedulePayload } from './payloads/sync-schedule.schema.js';
+export { installShutdown, type ShutdownOptions } from './shutdown.js';

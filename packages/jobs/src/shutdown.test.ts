@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { silentLogger } from '@stagecast/jobs';
+import { silentLogger } from './logger.js';
 import { describe, expect, it } from 'vitest';
 import { installShutdown } from './shutdown.js';
 

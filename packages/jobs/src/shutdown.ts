@@ -3,7 +3,7 @@
  * jobs, abort handlers, wait); a second one forces. At the end the signal is re-raised with the default disposition,
  * so the process exits "killed by SIGTERM" (exit status 143) as systemd and shells expect.
  */
-import type { Logger } from '@stagecast/jobs';
+import type { Logger } from './logger.js';
 
 export interface ShutdownOptions {
   logger: Logger;

@@ -7,4 +7,3 @@ export {
 export { replanStageJobs, type ReplanReport, type ReplanOptions } from './planning/replan.js';
 export { desiredStageJobs, stageJobKey, type DesiredStageJob, type StageLeadsInput } from './planning/stage-plan.js';
 export { fetchSchedule, ScheduleFetchError, type FetchScheduleResult } from './planning/fetch-schedule.js';
-export { installShutdown } from './shutdown.js';

@@ -1,10 +1,9 @@
 /** Planner composition root: env → logger → db → jobs (error handler before start) → handlers → shutdown. */
 import { createDb } from '@stagecast/db';
-import { createJobs } from '@stagecast/jobs';
+import { createJobs, installShutdown } from '@stagecast/jobs';
 import { plannerEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { startPlanner } from './planner.js';
-import { installShutdown } from './shutdown.js';
 
 const env = plannerEnv();
 const logger = createLogger({ level: env.LOG_LEVEL, name: 'planner' });

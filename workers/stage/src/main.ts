@@ -1,6 +1,6 @@
 /** Stage worker composition root: env → logger → db → jobs → runners → worker (registry, handlers) → shutdown. */
 import { createDb } from '@stagecast/db';
-import { createJobs } from '@stagecast/jobs';
+import { createJobs, installShutdown } from '@stagecast/jobs';
 import { defaultCapacityMillicores } from './capacity.js';
 import { readClockSync } from './clock/clock-sync.js';
 import { parseVideo, stageEnv } from './env.js';
@@ -11,7 +11,6 @@ import { createStageData } from './runners/stage-data.js';
 import { createBroadcastRunner } from './runners/broadcast.runner.js';
 import { createClockRunner } from './runners/clock.runner.js';
 import { createRunnerRegistry } from './runners/types.js';
-import { installShutdown } from './shutdown.js';
 import { startStageWorker } from './stage-worker.js';
 
 const env = stageEnv();
