@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeTestTalk, measureStart, renderPlayout } from '@stagecast/media/testing';
+import { countdownTransitionDelays, makeTestTalk, measureStart, renderPlayout } from '@stagecast/media/testing';
 import { startParticipant, startPlayout, waitForEvent } from '@stagecast/participant';
 import { startTestbed } from '@stagecast/testbed';
 
@@ -58,10 +58,13 @@ if (RUNS > 0)
 // ---- 2. room ----
 const tb = await startTestbed({ singleParticipantTimeoutMs: 120_000 });
 const room: number[] = [];
+const transport: number[] = [];
+const relative: number[] = [];
 for (let i = 0; i < ROOM_RUNS; i++) {
   const url = tb.meetingUrl(`bench-playout-${randomBytes(3).toString('hex')}`);
   const file = join(dir, `room-${i}.mkv`);
-  const receive = { mode: 'template' as const, video: `queue ! videoconvert ! jpegenc quality=70 ! matroskamux timecodescale=10000 ! filesink location=${file}` };
+  // VP8 as received (no real-time decode/encode at the recorder); decoded afterwards by ffmpeg.
+  const receive = { mode: 'template' as const, video: `matroskamux timecodescale=10000 ! filesink location=${file}`, decode: false };
   const rx = await startParticipant({ meeting: { meetingUrl: url, displayName: 'Recorder' }, media: { receive } });
   rx.engine!.setMediaDefaults({ receive, clock: 'realtime' });
   let base: bigint | null = null;
@@ -92,10 +95,24 @@ for (let i = 0; i < ROOM_RUNS; i++) {
     continue;
   }
   room.push(m.errorMs);
-  console.log(`room run ${i}: frame #${m.frameNumber} arrived ${m.errorMs.toFixed(1)} ms (${m.errorFrames!.toFixed(2)} frames) after its wall time; load average ${loadavg()[0]!.toFixed(1)}`);
+  // Same path, same recording: the countdown's digits change on the first frame of each wall second at the sender,
+  // so their arrival after the second = transport delay; talk error − that = the start error the room sees.
+  const delays = await countdownTransitionDelays(file, { baseTimeNs: base, width: SIZE.width, height: SIZE.height, from: Math.max(0, m.index - 300), to: m.index, layers: m.layers, ptsNs: m.ptsNs });
+  const d = [...delays].sort((a, b) => a - b)[Math.floor(delays.length / 2)];
+  if (d !== undefined) {
+    transport.push(d);
+    relative.push(m.errorMs - d);
+  }
+  console.log(
+    `room run ${i}: frame #${m.frameNumber} arrived ${m.errorMs.toFixed(1)} ms (${m.errorFrames!.toFixed(2)} frames) after its wall time; ` +
+      `countdown transitions arrived ${d?.toFixed(1) ?? '?'} ms after their seconds (median of ${delays.length}) → start vs countdown ${d === undefined ? '?' : (m.errorMs - d).toFixed(1)} ms; load average ${loadavg()[0]!.toFixed(1)}`,
+  );
 }
 await tb.close();
-console.log(`ROOM start error at the recorder (ms, sender error + encode + bridge + jitter buffer): ${room.length ? stats(room) : 'no runs'}`);
+console.log(`ROOM start error at the recorder (ms, sender error + encode + bridge + jitter buffer): ${stats(room)}`);
+console.log(`ROOM transport delay (countdown second transitions at the recorder, ms): ${stats(transport)}`);
+console.log(`ROOM start error relative to the countdown through the same path (talk error − transport, ms): ${stats(relative)}; ` +
+  `in frames at 30 fps: ${relative.map((x) => (x / (1000 / 30)).toFixed(2)).join(' ')}`);
 
 // ---- 3. CPU ----
 function cpuTicks(pid: number): number {

@@ -11,7 +11,7 @@ import { copyFileSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlayoutSourceInput } from '@stagecast/media';
-import { classifyFrames, mainSegments, makeTestTalk, measureStart } from '@stagecast/media/testing';
+import { classifyFrames, countdownTransitionDelays, mainSegments, makeTestTalk, measureStart } from '@stagecast/media/testing';
 import { startTestbed, type Testbed } from '@stagecast/testbed';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitForEvent } from './events.js';
@@ -42,10 +42,8 @@ const room = (tag: string) => `playout-${tag}-${randomBytes(3).toString('hex')}`
 
 /** Joins first (alone: no session yet), records every received video to Matroska with a REALTIME pipeline clock. */
 async function startRecorder(url: string, file: string): Promise<{ rx: ParticipantHandle; baseTimeNs: () => bigint }> {
-  const receive = {
-    mode: 'template' as const,
-    video: `queue ! videoconvert ! jpegenc quality=70 ! matroskamux timecodescale=10000 ! filesink location=${file}`,
-  };
+  // VP8 as received (no decode/encode in real time: a busy host must not drop frames here); decoded later by ffmpeg.
+  const receive = { mode: 'template' as const, video: `matroskamux timecodescale=10000 ! filesink location=${file}`, decode: false };
   const rx = await startParticipant({ meeting: { meetingUrl: url, displayName: 'Recorder' }, media: { receive } });
   closers.push(() => rx.close());
   // The focus invites once two participants are in (minParticipants 2): this reaches the recorder's only session.
@@ -96,6 +94,12 @@ describe('playout participant (testbed, real media)', () => {
     console.log(
       `room start error: first talk frame #${m.frameNumber} arrived ${m.errorMs?.toFixed(1)} ms ` +
         `(${m.errorFrames?.toFixed(2)} frames) after its scheduled wall time (includes encode + bridge + jitter buffer)`,
+    );
+    const delays = await countdownTransitionDelays(file, { baseTimeNs: rec.baseTimeNs(), ...SIZE, from: 0, to: m.index, layers: m.layers, ptsNs: m.ptsNs });
+    const transport = [...delays].sort((a, b) => a - b)[Math.floor(delays.length / 2)];
+    console.log(
+      `countdown second transitions arrived ${transport?.toFixed(1)} ms after their seconds (median of ${delays.length}): ` +
+        `start vs countdown through the same path ${transport === undefined || m.errorMs === null ? '?' : (m.errorMs - transport).toFixed(1)} ms`,
     );
     expect(m.frameNumber).not.toBeNull();
     expect(m.frameNumber!).toBeLessThanOrEqual(10); // the talk starts at its beginning

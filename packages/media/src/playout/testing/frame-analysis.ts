@@ -215,3 +215,57 @@ export async function measureStart(
   }
   return { index, wallNs, frameNumber, errorMs, errorFrames: errorMs === null ? null : (errorMs * o.fps) / 1000, layers, ptsNs };
 }
+
+/**
+ * Transport delay seen in a recording of the countdown: the sender changes the countdown digits on the first frame of
+ * each wall second (issue 6, frame-accurate), so the first received frame whose digit block differs from its
+ * predecessor arrived `delay` after that second began: delay = (baseTimeNs + PTS) mod 1 s. Image differences of the
+ * digit block only (no OCR, nothing from the renderer). Frames in [from, to) of layer `countdown`; delays in ms.
+ */
+export async function countdownTransitionDelays(
+  file: string,
+  o: { baseTimeNs: bigint; width: number; height: number; from: number; to: number; layers: Layer[]; ptsNs: bigint[] },
+): Promise<number[]> {
+  const even = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+  const crop = { x: even(o.width * 0.1), y: even(o.height * 0.37), w: even(o.width * 0.8), h: even(o.height * 0.24) };
+  const W = 64;
+  const H = 16;
+  const frameBytes = W * H;
+  const rows: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const ff = spawn('ffmpeg', ['-v', 'error', '-i', file, '-vf', `crop=${crop.w}:${crop.h}:${crop.x}:${crop.y},scale=${W}:${H}:flags=area,format=gray`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buf = Buffer.alloc(0);
+    ff.stdout.on('data', (c: Buffer) => {
+      buf = Buffer.concat([buf, c]);
+      while (buf.length >= frameBytes) {
+        if (rows.length < o.to) rows.push(Buffer.from(buf.subarray(0, frameBytes)));
+        buf = buf.subarray(frameBytes);
+      }
+      if (rows.length >= o.to) ff.kill('SIGTERM');
+    });
+    ff.on('error', reject);
+    ff.on('close', () => resolve());
+  });
+  const diffs: { i: number; d: number }[] = [];
+  for (let i = Math.max(1, o.from); i < Math.min(o.to, rows.length); i++) {
+    if (o.layers[i] !== 'countdown' || o.layers[i - 1] !== 'countdown') continue;
+    const a = rows[i - 1]!;
+    const b = rows[i]!;
+    let d = 0;
+    for (let k = 0; k < frameBytes; k++) d += Math.abs(a[k]! - b[k]!);
+    diffs.push({ i, d: d / frameBytes });
+  }
+  // A digit change moves far more than compression noise: threshold relative to the typical frame-to-frame noise.
+  const sorted = diffs.map((x) => x.d).sort((x, y) => x - y);
+  const noise = sorted[Math.floor(sorted.length / 2)] ?? 0;
+  const threshold = Math.max(0.8, noise * 5);
+  const delays: number[] = [];
+  for (const { i, d } of diffs) {
+    if (d < threshold) continue;
+    const wallNs = o.baseTimeNs + o.ptsNs[i]!;
+    delays.push(Number(wallNs % 1_000_000_000n) / 1e6);
+  }
+  return delays;
+}

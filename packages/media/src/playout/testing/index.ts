@@ -5,6 +5,7 @@ export {
   measureStart,
   segments,
   mainSegments,
+  countdownTransitionDelays,
   DEFAULT_COLOURS,
   type Layer,
   type LayerColours,
