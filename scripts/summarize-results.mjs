@@ -14,10 +14,11 @@ for (const file of process.argv.slice(2)) {
   }
   let counts;
   if (typeof report.numTotalTests === 'number') {
-    // Vitest/Jest JSON: suites that failed to load count as failures too.
+    // Vitest/Jest JSON: test files that failed without a failed test (failed to load, hook errors) count as one failure
+    // each. (numFailedTestSuites is not used: Vitest counts failed describe blocks in it too.)
     counts = {
       passed: report.numPassedTests,
-      failed: report.numFailedTests + (report.numFailedTestSuites ?? 0) - countFailedSuitesWithFailedTests(report),
+      failed: report.numFailedTests + countFailedFilesWithoutFailedTests(report),
       skipped: (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0),
     };
   } else if (report.stats && typeof report.stats.expected === 'number') {
@@ -38,10 +39,10 @@ for (const file of process.argv.slice(2)) {
 }
 console.log(`TOTAL\t${totals.passed}\t${totals.failed}\t${totals.skipped}`);
 
-/** Failed suites that also report failed tests are already counted through their tests. */
-function countFailedSuitesWithFailedTests(report) {
-  if (!Array.isArray(report.testResults)) return 0;
+/** Files that failed although none of their tests did (those with failed tests are counted through the tests). */
+function countFailedFilesWithoutFailedTests(report) {
+  if (!Array.isArray(report.testResults)) return report.numFailedTestSuites ?? 0;
   return report.testResults.filter(
-    (suite) => suite.status === 'failed' && (suite.assertionResults ?? []).some((t) => t.status === 'failed'),
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
   ).length;
 }

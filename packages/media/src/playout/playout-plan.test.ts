@@ -29,6 +29,11 @@ describe('planStart', () => {
       late: { lateMs: 10_000, policy: 'join-in' },
     });
   });
+  it('late, join-in: rounds the position up to a whole second of the talk (a frame boundary at any integer fps)', () => {
+    const plan = planStart({ ...base, policy: 'join-in', startsAtMs: 10_000, nowMs: 20_337 });
+    expect(plan).toMatchObject({ switchAtMs: 23_000, positionMs: 13_000 });
+    expect(plan.switchAtMs - plan.positionMs).toBe(10_000); // still on schedule: position = switch − T
+  });
   it('too close to T (under a third of the margin) counts as late with lateMs 0', () => {
     expect(planStart({ ...base, startsAtMs: 10_000, nowMs: 9500 }).late).toEqual({ lateMs: 0, policy: 'from-start' });
   });

@@ -26,7 +26,7 @@ export interface PlanInput {
 /**
  * Before T with enough time to open and preroll: switch exactly at T from position 0. Otherwise (late, or too
  * close to T to preroll in time) the first frame is shown at now + margin, from position 0 (`from-start`) or from
- * the position the schedule implies at that instant (`join-in`).
+ * the position the schedule implies at that instant (`join-in`, rounded up to a whole second of the talk).
  *
  * "Too close" uses a third of the margin: a file that prerolls late still starts on time because the compositor
  * drops frames whose time has passed, so only a start already in the past needs the policy.
@@ -36,10 +36,16 @@ export function planStart(p: PlanInput): StartPlan {
   if (lead >= p.startMarginMs / 3) {
     return { switchAtMs: p.startsAtMs, positionMs: 0, late: null, openNow: lead <= p.openAheadMs };
   }
-  const switchAtMs = p.nowMs + p.startMarginMs;
+  const earliest = p.nowMs + p.startMarginMs;
   const lateMs = Math.max(0, p.nowMs - p.startsAtMs);
-  const positionMs = p.policy === 'join-in' ? Math.max(0, switchAtMs - p.startsAtMs) : 0;
-  return { switchAtMs, positionMs, late: { lateMs, policy: p.policy }, openNow: true };
+  if (p.policy === 'join-in') {
+    // Land on a whole second of the talk: that is a frame boundary at every integer frame rate, so the accurate seek
+    // starts exactly on a frame and frame n is shown at T + n/fps (an arbitrary ms position would be clipped into
+    // the middle of a frame, shifting the whole talk by up to one frame).
+    const positionMs = Math.max(0, Math.ceil((earliest - p.startsAtMs) / 1000) * 1000);
+    return { switchAtMs: p.startsAtMs + positionMs, positionMs, late: { lateMs, policy: p.policy }, openNow: true };
+  }
+  return { switchAtMs: earliest, positionMs: 0, late: { lateMs, policy: p.policy }, openNow: true };
 }
 
 /** Position (ms) shown at wall time `atMs` by a branch whose first frame (position `fromMs`) is shown at `switchAtMs`. */
