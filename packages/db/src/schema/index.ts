@@ -8,3 +8,4 @@ export * from './schedule-imports.js';
 export * from './fleet.js';
 export * from './users.js';
 export * from './room-controls.js';
+export * from './playout-commands.js';

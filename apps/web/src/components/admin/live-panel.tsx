@@ -7,7 +7,14 @@ import { errorMessage, useAdminApi } from './admin-api.js';
 import { FormError } from './form-error.js';
 
 type Status = inferRouterOutputs<AppRouter>['live']['status'];
-const layouts = ['speaker', 'grid', 'side-by-side', 'countdown'] as const;
+const layouts = ['auto', 'speaker', 'grid', 'side-by-side', 'countdown'] as const;
+const layoutLabels: Record<(typeof layouts)[number], string> = {
+  auto: 'Auto (follow the stage)',
+  speaker: 'speaker',
+  grid: 'grid',
+  'side-by-side': 'side-by-side',
+  countdown: 'countdown',
+};
 const roleLabels = { clock: 'Clock participant', broadcast: 'Broadcast', playout: 'Playout' } as const;
 const pollMs = 3000;
 
@@ -101,7 +108,7 @@ export function LivePanel({
                 >
                   {layouts.map((l) => (
                     <option key={l} value={l}>
-                      {l}
+                      {layoutLabels[l]}
                     </option>
                   ))}
                 </select>

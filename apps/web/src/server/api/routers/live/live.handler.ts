@@ -24,7 +24,7 @@ export async function statusHandler({ ctx }: { ctx: Ctx }): Promise<StatusOutput
       id: room.id,
       slug: room.slug,
       name: room.name,
-      layout: controls.find((c) => c.roomId === room.id)?.layout ?? 'speaker',
+      layout: controls.find((c) => c.roomId === room.id)?.layout ?? 'auto',
       roles: stageRoles.map((role) => {
         const row = statusRows.find((s) => s.roomId === room.id && s.role === role);
         const job = (active[index] ?? []).find((j) => j.kind === 'run-stage' && (j.role ?? 'broadcast') === role);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 export const stageRoles = ['clock', 'broadcast', 'playout'] as const;
-export const stageLayouts = ['speaker', 'grid', 'side-by-side', 'countdown'] as const;
+export const stageLayouts = ['auto', 'speaker', 'grid', 'side-by-side', 'countdown'] as const;
 
 export const startInputSchema = z.object({
   roomId: z.uuid(),
