@@ -20,7 +20,7 @@ import { JingleSessionManager } from './jingle-session/jingle-session.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { IceServer, LocalSourceRequest, MediaKind, MediaPort, RemoteSource } from './media-port.js';
 import { MucRoom, type Occupant } from './muc/muc-room.js';
-import type { PresenceModel } from './muc/presence.js';
+import { presenceExtensionElement, withoutPresenceExtension, withPresenceExtension, type PresenceExtension, type PresenceModel } from './muc/presence.js';
 import { NS } from './xml/namespaces.js';
 
 export interface ParticipantOptions {
@@ -522,6 +522,23 @@ export class JitsiParticipant extends TypedEmitter<ParticipantEvents> {
   async setAvatarUrl(url: string): Promise<void> {
     this.#presence.avatarUrl = url;
     await this.#muc?.updatePresence(this.#presence);
+  }
+
+  /**
+   * Adds (or replaces, by name + namespace) a custom child of our presence, re-sent with every presence from now on
+   * (LJM `ChatRoom.ts` `addOrReplaceInPresence`; other clients ignore it). Before the join it goes into the join
+   * presence. Throws PresenceExtensionError for a reserved namespace, a bad name or an oversized element.
+   */
+  async setPresenceExtension(ext: PresenceExtension | Element): Promise<void> {
+    this.#presence.extensions = withPresenceExtension(this.#presence.extensions, presenceExtensionElement(ext));
+    await this.#muc?.updatePresence(this.#presence);
+  }
+
+  /** Removes a custom presence child set with setPresenceExtension (no-op when absent). */
+  async clearPresenceExtension(name: string, xmlns: string): Promise<void> {
+    const before = this.#presence.extensions?.length ?? 0;
+    this.#presence.extensions = withoutPresenceExtension(this.#presence.extensions, name, xmlns);
+    if (this.#presence.extensions.length !== before) await this.#muc?.updatePresence(this.#presence);
   }
 
   async sendMessage(body: string): Promise<void> {

@@ -11,4 +11,11 @@ export { discoverDeployment, normaliseRoomName, parseMeetingUrl, evaluateConfigJ
 export { ExponentialBackoffPolicy, type ReconnectPolicy, type ReconnectContext } from './connection/reconnect-policy.js';
 export type { XmppAuth } from './connection/xmpp-connection.js';
 export type { Occupant } from './muc/muc-room.js';
+export {
+  readPresenceExtension,
+  PresenceExtensionError,
+  MAX_PRESENCE_EXTENSION_BYTES,
+  type PresenceExtension,
+  type PresenceExtensionErrorReason,
+} from './muc/presence.js';
 export type { BridgeMessage } from './colibri/messages.js';
