@@ -24,7 +24,9 @@ export const roomControls = pgTable(
     updatedBy: uuid('updated_by').references(() => users.id, { onDelete: 'set null' }),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [check('room_controls_layout_known', sql`${t.layout} in ('auto', 'speaker', 'grid', 'side-by-side', 'countdown')`)],
+  (t) => [
+    check('room_controls_layout_known', sql`${t.layout} in ('auto', 'speaker', 'grid', 'side-by-side', 'countdown')`),
+  ],
 );
 
 export type RoomControls = typeof roomControls.$inferSelect;
