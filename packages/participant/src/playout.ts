@@ -26,6 +26,7 @@ import {
 import { ParticipantError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import { startParticipant, type MeetingOptions, type ParticipantHandle, type StartParticipantOptions } from './participant.js';
+import { playoutPresenceExtension } from './playout-presence.js';
 
 export interface StartPlayoutOptions {
   meeting: MeetingOptions;
@@ -67,6 +68,9 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
   #state: PlayoutState = 'scheduled';
   #engineOff: (() => void) | undefined;
   #videoMuted = false;
+  /** Effective talk start published in presence (the schedule's T until the engine reports a moved start). */
+  #startsAtMs: number;
+  #presenceChain: Promise<void> = Promise.resolve();
 
   /** @internal use startPlayout() */
   constructor(participant: ParticipantHandle, send: SendSpec & { source: PlayoutSourceInput }, log: Logger) {
@@ -75,7 +79,9 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
     this.#send = send;
     this.#spec = playoutSourceSchema.parse(send.source);
     this.#log = log;
+    this.#startsAtMs = this.#spec.startsAt;
     this.#attach(participant.engine);
+    this.#publishPresence();
     participant.on('engineRestarted', () => this.#attach(participant.engine));
     participant.on('left', (r) => {
       this.#engineOff?.();
@@ -113,6 +119,8 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
     this.#state = d.state;
     this.#log.info(d, `playout ${d.state} (${d.reason})`);
     this.safeEmit('stateChanged', d);
+    // The room (a broadcast in auto layout) follows our state: presence first, before the slower steps below.
+    this.#publishPresence();
     // Remember the organiser's decision for a rebuilt session (engine restart, bridge re-invite).
     const src = this.#send.source;
     if (d.state === 'paused' && d.positionMs !== null) src.hold = { state: 'paused', positionMs: Math.round(d.positionMs) };
@@ -121,6 +129,10 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
       delete src.hold;
       const st = await this.status().catch(() => null);
       const start = st?.effectiveStartMs;
+      if (start !== null && start !== undefined && Math.round(start) !== this.#startsAtMs) {
+        this.#startsAtMs = Math.round(start);
+        this.#publishPresence();
+      }
       // Once the talk plays, or when it moved (start now, restart, resume, late start), a session rebuilt by this
       // participant (engine crash, bridge re-invite) continues on that timeline instead of starting over.
       if (start !== null && start !== undefined && (d.state === 'playing' || start !== this.#spec.startsAt)) {
@@ -133,6 +145,19 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
       if ((d.state === 'ended' || d.state === 'stopped') && !this.#videoMuted) await this.#setVideoMuted(true);
       else if (d.state === 'playing' && this.#videoMuted) await this.#setVideoMuted(false);
     }
+  }
+
+  /**
+   * `<stagecast-playout state talk starts-at>` in our presence (playout-presence.ts), re-sent with every presence;
+   * serialised so the room sees the states in order.
+   */
+  #publishPresence(): void {
+    const ext = playoutPresenceExtension({ state: this.#state, talk: this.#spec.countdown.title, startsAtMs: this.#startsAtMs });
+    this.#presenceChain = this.#presenceChain.then(async () => {
+      const j = this.participant.jitsi;
+      if (!j || this.participant.isClosed) return;
+      await j.setPresenceExtension(ext).catch((err: unknown) => this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'playout: publishing our state in presence failed'));
+    });
   }
 
   async #setVideoMuted(muted: boolean): Promise<void> {
