@@ -2,7 +2,13 @@ import { silentLogger } from '@stagecast/jobs';
 import type { PlayoutHandleEvents, StartPlayoutOptions } from '@stagecast/participant';
 import { describe, expect, it, vi } from 'vitest';
 import { runClockParticipant, type ClockSession } from './clock.runner.js';
-import { createPlayoutRunner, type PlayoutData, type PlayoutSession } from './playout.runner.js';
+import {
+  createPlayoutRunner,
+  type PlayoutCommandOutcome,
+  type PlayoutData,
+  type PlayoutSession,
+  type PlayoutSessionStatus,
+} from './playout.runner.js';
 import type { ClockData } from './stage-data.js';
 import type { StageJob, StageStatusReport } from './types.js';
 
@@ -34,13 +40,62 @@ class Emitter<E extends Record<string, unknown[]>> {
   }
 }
 
+/**
+ * A fake PlayoutHandle: records control calls and refuses the way the engine does for the actions these tests use
+ * (pause only while playing, resume only while paused); the engine's full rules are tested in packages/media.
+ */
 class FakePlayout extends Emitter<PlayoutHandleEvents> implements PlayoutSession {
   state = 'scheduled';
+  positionMs: number | null = 0;
   closed = 0;
+  controls: string[] = [];
   participant = { participants: [{ id: 'a' }], endpointId: 'eeee0000' };
+  async status(): Promise<PlayoutSessionStatus> {
+    return { state: this.state, positionMs: this.positionMs, durationMs: 600_000, effectiveStartMs: null };
+  }
+  async control(action: Parameters<PlayoutSession['control']>[0]): Promise<PlayoutSessionStatus> {
+    this.controls.push(action);
+    if (action === 'pause') {
+      if (this.state !== 'playing')
+        throw new Error(`cannot pause in state ${this.state}: pause works while a talk plays`);
+      this.state = 'paused';
+    } else if (action === 'resume') {
+      if (this.state !== 'paused') throw new Error(`cannot resume in state ${this.state}`);
+      this.state = 'playing';
+    } else if (action === 'startNow' || action === 'restart') this.state = 'playing';
+    else if (action === 'skip') this.state = 'ended';
+    else this.state = 'stopped';
+    return this.status();
+  }
   async close() {
     this.closed += 1;
   }
+}
+
+/** The command channel as the database repository behaves: pending → claimed once, outcome written once. */
+class FakeCommands {
+  rows: {
+    seq: number;
+    action: Parameters<PlayoutSession['control']>[0];
+    status: string;
+    outcome?: PlayoutCommandOutcome;
+  }[] = [];
+  claims: number[] = [];
+  issue(action: Parameters<PlayoutSession['control']>[0]) {
+    this.rows.push({ seq: this.rows.length + 1, action, status: 'pending' });
+  }
+  claimCommands: PlayoutData['claimCommands'] = async ({ afterSeq }) => {
+    const got = this.rows.filter((r) => r.status === 'pending' && r.seq > afterSeq);
+    for (const r of got) r.status = 'applying';
+    this.claims.push(afterSeq);
+    return got.map((r) => ({ seq: r.seq, action: r.action }));
+  };
+  finishCommand: PlayoutData['finishCommand'] = async ({ seq, ...outcome }) => {
+    const row = this.rows.find((r) => r.seq === seq);
+    if (row?.status !== 'applying') throw new Error(`command ${seq} is not applying`);
+    row.status = outcome.status;
+    row.outcome = outcome;
+  };
 }
 
 function context() {
@@ -61,6 +116,8 @@ const data = (over: Partial<PlayoutData> = {}): PlayoutData => ({
   room: async () => ({ slug: 'main', meetingUrl: 'https://meet.example.org/main', jitsiCredentials: { jwt: 'j' } }),
   talk: async () => ({ title: 'Talk', speakers: ['Ada'], videoFile: '/srv/videos/talk.webm' }),
   latePolicy: async () => 'join-in',
+  claimCommands: async () => [],
+  finishCommand: async () => {},
   ...over,
 });
 
@@ -114,6 +171,58 @@ describe('playout runner', () => {
       permanent: true,
       message: expect.stringContaining('no uploaded video'),
     });
+  });
+
+  it('applies each organizer command once, in order, and reports refusals, state and position', async () => {
+    const session = new FakePlayout();
+    session.state = 'playing';
+    session.positionMs = 61_000;
+    const commands = new FakeCommands();
+    const runner = createPlayoutRunner({
+      data: data({ claimCommands: commands.claimCommands, finishCommand: commands.finishCommand }),
+      start: async () => session,
+      statusIntervalMs: 10,
+      commandPollMs: 5,
+    });
+    const c = context();
+    const run = runner.run(job, c.ctx);
+    await vi.waitFor(() => expect(c.reports.some((r) => r.state === 'running')).toBe(true));
+    expect(c.reports.at(-1)?.stats).toMatchObject({ playout: 'playing', positionMs: 61_000, durationMs: 600_000 });
+
+    commands.issue('pause');
+    commands.issue('resume');
+    commands.issue('resume');
+    await vi.waitFor(() => expect(commands.rows.every((r) => r.outcome)).toBe(true));
+    // Several more polls happen after the last outcome; none may re-apply a command.
+    const polls = commands.claims.length;
+    await vi.waitFor(() => expect(commands.claims.length).toBeGreaterThan(polls + 3));
+    expect(session.controls).toEqual(['pause', 'resume', 'resume']);
+    expect(commands.claims.at(-1)).toBe(3);
+    expect(commands.rows.map((r) => [r.status, r.outcome?.playoutState])).toEqual([
+      ['applied', 'paused'],
+      ['applied', 'playing'],
+      ['refused', 'playing'],
+    ]);
+    expect(commands.rows[2]?.outcome?.result).toBe('cannot resume in state playing');
+    await vi.waitFor(() =>
+      expect(c.reports.at(-1)?.stats?.lastCommand).toMatchObject({
+        seq: 3,
+        action: 'resume',
+        status: 'refused',
+        result: 'cannot resume in state playing',
+      }),
+    );
+
+    commands.issue('skip');
+    await vi.waitFor(() => expect(commands.rows[3]?.status).toBe('applied'));
+    await vi.waitFor(() => expect(c.reports.at(-1)?.stats).toMatchObject({ playout: 'ended' }));
+    c.controller.abort('stopped');
+    await run;
+    expect(session.controls).toEqual(['pause', 'resume', 'resume', 'skip']);
+    // Commands issued after the role left stay pending for the next playout (or expire).
+    commands.issue('restart');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(commands.rows[4]?.status).toBe('pending');
   });
 
   it('a lost meeting is retryable', async () => {

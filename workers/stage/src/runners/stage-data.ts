@@ -1,6 +1,7 @@
 /**
  * The stage roles' database reads over the repositories: a room's row (meeting URL, credentials, outputs), its layout
- * choice, its upcoming talks, a talk's uploaded video, the conference's playout late-start policy.
+ * choice, its upcoming talks, a talk's uploaded video, the conference's playout late-start policy; the playout's
+ * organizer commands (claim, write the outcome).
  */
 import {
   createCatalogAdminRepository,
@@ -65,6 +66,13 @@ export function createStageData(db: Db): StageData {
     async latePolicy(roomId) {
       const room = await rooms.getById(roomId);
       return (await catalog.getConference(room.conferenceId)).playoutLatePolicy;
+    },
+    async claimCommands(input) {
+      const rows = await controls.claimPlayoutCommands(input);
+      return rows.map((r) => ({ seq: r.seq, action: r.action }));
+    },
+    async finishCommand(input) {
+      await controls.finishPlayoutCommand(input);
     },
   };
 }
