@@ -19,6 +19,16 @@ describe('stagecast broadcast arguments', () => {
     expect(r.options.meeting.displayName).toBe('Stagecast broadcast');
   });
 
+  it('defaults to the auto layout (follow the stage) and accepts it explicitly', () => {
+    const d = parseBroadcastArgs(['https://m/r', '--record', 'a.mkv']);
+    if (d === 'help') throw new Error('help');
+    expect(d.options.composite?.layout).toEqual({ kind: 'auto' });
+    const g = parseBroadcastArgs(['https://m/r', '--record', 'a.mkv', '--layout', 'grid']);
+    if (g === 'help') throw new Error('help');
+    expect(g.options.composite?.layout).toEqual({ kind: 'grid' });
+    expect(() => parseBroadcastArgs(['https://m/r', '--record', 'a.mkv', '--layout', 'automatic'])).toThrow(/auto, grid, speaker/);
+  });
+
   it('rejects missing outputs, bad layouts and an origin without a directory with a fix', () => {
     expect(() => parseBroadcastArgs(['https://m/r'])).toThrow(/no output/);
     expect(() => parseBroadcastArgs(['https://m/r', '--record', 'a.mkv', '--layout', 'mosaic'])).toThrow(/--layout must be one of/);

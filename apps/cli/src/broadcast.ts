@@ -1,7 +1,8 @@
 /**
  * `stagecast broadcast <meeting-url> [--hls-dir DIR] [--hls-origin URL] [--rtmp URL]… [--srt URI]… [--record FILE]
- * [--layout grid|speaker|screen-share|single|slate]`: joins receive-only, composites the room and pushes it out
- * (@stagecast/participant startBroadcast). Run-time control on stdin: `layout <kind> [pinned]`, `slate <title>`,
+ * [--layout auto|grid|speaker|screen-share|single|slate]`: joins receive-only, composites the room and pushes it out
+ * (@stagecast/participant startBroadcast; `auto`, the default, follows a `stagecast playout` in the same room: the
+ * talk full frame while it plays, else screen-share or speaker). Run-time control on stdin: `layout <kind> [pinned]`, `slate <title>`,
  * `countdown <ISO time> [title]`, `countdown off`. First SIGINT/SIGTERM: EOS (last segment, recording finalised),
  * leave, ENDLIST; second: exit 130.
  */
@@ -11,6 +12,7 @@ import type { Logger } from '@stagecast/jitsi';
 import { layoutKindSchema } from '@stagecast/media';
 import { ParticipantError, startBroadcast, type BroadcastOptions } from '@stagecast/participant';
 import { pino } from 'pino';
+import { z } from 'zod';
 import { CliError } from './errors.js';
 
 export const BROADCAST_HELP = `stagecast broadcast <meeting-url> [options]
@@ -26,13 +28,17 @@ Outputs (any combination, at least one):
   --srt URI                SRT push: srt://host:port (caller) or srt://:port?mode=listener (repeatable)
   --record FILE            recording (.mp4 fragmented, or .mkv)
 Composite:
-  --layout KIND            grid (default), speaker, screen-share, single, slate
+  --layout KIND            auto (default: follow the stage: a playing "stagecast playout" talk full frame, else
+                           screen-share when someone shares, else speaker), grid, speaker, screen-share, single, slate
   --width W --height H --fps F   canvas (default 1280x720@30)
   --video-bitrate KBPS     H.264 bitrate (default 2500)
   --title TEXT --subtitle TEXT   slate shown while the room is empty (default subtitle "Starting soon")
 Meeting:
   --nick NAME (default "Stagecast broadcast")  --password PWD  --token JWT  -v/--verbose
-Control on stdin: "layout speaker", "layout single <endpoint>", "slate <title>", "countdown 2026-11-21T15:00:00Z Talk", "countdown off".`;
+Control on stdin: "layout speaker", "layout auto", "layout single <endpoint>", "slate <title>", "countdown 2026-11-21T15:00:00Z Talk", "countdown off".`;
+
+/** `auto` (BroadcastHandle: follow the stage) or one of the composite's layouts. */
+const broadcastLayoutKind = z.enum(['auto', ...layoutKindSchema.options]);
 
 function int(flag: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
@@ -78,8 +84,8 @@ export function parseBroadcastArgs(argv: readonly string[]): { options: Broadcas
   const [meetingUrl, ...extra] = parsed.positionals;
   if (!meetingUrl || extra.length) throw new CliError('usage', 'give exactly one <meeting-url>, e.g. stagecast broadcast https://meet.example.org/room --hls-dir /srv/hls/room');
   if (v['hls-origin'] && !v['hls-dir']) throw new CliError('invalid-option', '--hls-origin needs --hls-dir (the local staging directory of the segments)');
-  const layout = layoutKindSchema.safeParse(v.layout ?? 'grid');
-  if (!layout.success) throw new CliError('invalid-option', `--layout must be one of ${layoutKindSchema.options.join(', ')}, got "${v.layout}"`);
+  const layout = broadcastLayoutKind.safeParse(v.layout ?? 'auto');
+  if (!layout.success) throw new CliError('invalid-option', `--layout must be one of ${broadcastLayoutKind.options.join(', ')}, got "${v.layout}"`);
   const renditions = (v.abr ?? []).map((s) => {
     const m = /^(\d+)x(\d+)@(\d+)$/.exec(s);
     if (!m) throw new CliError('invalid-option', `--abr expects WxH@KBPS (e.g. 640x360@800), got "${s}"`);
@@ -174,6 +180,7 @@ export async function runBroadcastCli(argv: readonly string[]): Promise<number> 
   const h = handle;
   process.stderr.write(`broadcasting ${o.meeting.meetingUrl} as ${h.participant.endpointId} (engine pid ${h.participant.enginePid})\n`);
   h.on('outputStateChanged', (d) => process.stderr.write(`output ${d.outputId} ${d.state}${d.message ? `: ${d.message}` : ''}${d.retryInMs ? ` (retry in ${d.retryInMs} ms)` : ''}\n`));
+  h.on('autoLayoutSwitched', (d) => process.stderr.write(`auto layout ${d.to.kind}${d.to.kind === 'single' ? ` ${d.to.pinned}` : ''} (${d.reason}): ${d.message}\n`));
   h.on('layoutApplied', (d) => process.stderr.write(`layout ${d.kind}${d.kind !== d.requested ? ` (requested ${d.requested})` : ''}: ${d.tiles.length} tiles\n`));
   const status = setInterval(() => {
     const s = h.stats;
@@ -191,7 +198,7 @@ export async function runBroadcastCli(argv: readonly string[]): Promise<number> 
     const [cmd, ...args] = line.trim().split(/\s+/);
     const run = async () => {
       if (cmd === 'layout' && args[0]) {
-        const k = layoutKindSchema.parse(args[0]);
+        const k = broadcastLayoutKind.parse(args[0]);
         process.stderr.write(`layout set: ${await h.setLayout({ kind: k, ...(args[1] ? { pinned: args[1] } : {}) })}\n`);
       } else if (cmd === 'slate') await h.setSlate({ title: args.join(' ') });
       else if (cmd === 'countdown' && args[0] === 'off') await h.setCountdown(null);

@@ -6,6 +6,10 @@
  * - Roster from signaling (source-add/-remove + presence mute/nick), not from media pads: the bridge forwards only
  *   what we ask for, and we ask (ReceiverVideoConstraints per source, docs/jitsi-protocol.md §11) from the layout.
  * - Dominant speaker with hysteresis (SpeakerTracker) → speaker/screen-share layouts.
+ * - Layout `auto` ("follow the stage", issue 8): the playout participants' presence (playout-presence.ts), the
+ *   roster and the speaker decide between the talk full frame, screen-share and speaker (auto-layout.ts); re-decided
+ *   on every presence/roster/speaker change and at the scheduled start. Only `layout.set` on the running composite:
+ *   the encoder and the outputs never restart. An explicit layout from the operator turns auto off.
  * - One encoder per engine for the life of the job; only an engine crash restarts it (participant supervision): the
  *   composite and outputs are rebuilt on the new engine and the next HLS segment carries EXT-X-DISCONTINUITY.
  */
@@ -34,9 +38,11 @@ import {
   type SpeakerTrackerOptions,
 } from '@stagecast/media';
 import { z } from 'zod';
+import { decideAutoLayout, sameAutoLayout, type AutoLayout, type AutoLayoutDecision, type AutoLayoutOptions, type AutoLayoutReason } from './auto-layout.js';
 import { ParticipantError } from './errors.js';
 import { TypedEmitter } from './events.js';
 import { startParticipant, type MeetingOptions, type ParticipantHandle, type StartParticipantOptions } from './participant.js';
+import { roomPlayouts, type RoomPlayout } from './playout-presence.js';
 
 const originSchema = z.object({
   /** e.g. http://127.0.0.1:8088/hls/<slug>/ — playlists and segments are PUT below it, expired segments DELETEd. */
@@ -67,11 +73,16 @@ export const broadcastOutputsSchema = z
   .refine((o) => o.hls || o.rtmp.length || o.srt.length || o.record, 'give at least one output (hls, rtmp, srt or record)');
 export type BroadcastOutputs = z.input<typeof broadcastOutputsSchema>;
 
+/** What the operator chose: one of the composite's layouts, or `auto` (follow the stage, auto-layout.ts). */
+export type BroadcastLayout = LayoutSet | { kind: 'auto'; showNames?: boolean | undefined };
+
 export interface BroadcastOptions {
   meeting: MeetingOptions;
   outputs: BroadcastOutputs;
-  /** Canvas, slate, initial layout, encoder and audio settings (defaults: 1280×720@30, 2.5 Mb/s, grid). */
-  composite?: CompositeStart;
+  /** Canvas, slate, initial layout (also `auto`), encoder and audio settings (defaults: 1280×720@30, 2.5 Mb/s, grid). */
+  composite?: Omit<CompositeStart, 'layout'> & { layout?: BroadcastLayout };
+  /** Timing of the `auto` layout (lead before a scheduled talk, grace after it). */
+  auto?: AutoLayoutOptions;
   speaker?: SpeakerTrackerOptions;
   engine?: StartParticipantOptions['engine'];
   logger?: Logger;
@@ -82,10 +93,27 @@ export interface BroadcastStats {
   composite: CompositeStats | null;
   hls: HlsPublisherStats[];
   engineRestarts: number;
+  /** The operator's layout (`auto` or a composite layout). */
+  layout: BroadcastLayout['kind'];
+  /** In `auto`: what it decided and why. */
+  auto: Pick<AutoLayoutDecision, 'layout' | 'reason' | 'message'> | null;
+}
+
+/** `auto` changed the composite's layout (also logged at info). */
+export interface AutoLayoutSwitch {
+  /** null: auto was (re)started. */
+  from: AutoLayout | null;
+  to: AutoLayout;
+  reason: AutoLayoutReason;
+  message: string;
+  /** The playout participant involved (on stage, or whose talk just ended). */
+  playout?: RoomPlayout;
+  atMs: number;
 }
 
 export type BroadcastEvents = {
   layoutApplied: [EngineEventData<'layoutApplied'>];
+  autoLayoutSwitched: [AutoLayoutSwitch];
   segmentPublished: [{ rendition: number; uri: string; durationSeconds: number; programDateTime: Date; discontinuity: boolean }];
   outputStateChanged: [EngineEventData<'outputStateChanged'>];
   statsUpdated: [BroadcastStats];
@@ -111,7 +139,15 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
   readonly #log: Logger;
   readonly #hls: HlsRendition[] = [];
   readonly #tracker: SpeakerTracker;
-  #layout: LayoutSet;
+  #layout: BroadcastLayout;
+  /** Last `auto` decision (null when auto is off or restarting). */
+  #auto: AutoLayoutDecision | null = null;
+  #autoTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Hysteresis-filtered dominant speaker, and the one the engine was last told. */
+  #dominant: string | undefined;
+  #engineSpeaker: string | undefined;
+  /** Last roster pushed to the engine. */
+  #roster: CompositeSource[] = [];
   #slate: { title?: string; subtitle?: string } = {};
   #countdown: Parameters<BroadcastHandle['setCountdown']> | null = null;
   #remote: RemoteSource[] = [];
@@ -129,7 +165,11 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
     this.#outputs = outputs;
     this.#log = log;
     this.#layout = o.composite?.layout ?? { kind: 'grid' };
-    this.#tracker = new SpeakerTracker((ep) => void this.#engine()?.request('composite.setSpeaker', { endpointId: ep }).catch(() => {}), o.speaker);
+    this.#tracker = new SpeakerTracker((ep) => {
+      this.#dominant = ep;
+      if (this.#layout.kind === 'auto') this.#evaluateAuto();
+      else this.#syncSpeaker();
+    }, o.speaker);
   }
 
   #engine(): EngineClient | undefined {
@@ -138,7 +178,19 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
   }
 
   get stats(): BroadcastStats {
-    return { composite: this.#lastStats, hls: this.#hls.map((h) => h.publisher.stats), engineRestarts: this.#restarts };
+    const a = this.#auto;
+    return {
+      composite: this.#lastStats,
+      hls: this.#hls.map((h) => h.publisher.stats),
+      engineRestarts: this.#restarts,
+      layout: this.#layout.kind,
+      auto: a ? { layout: a.layout, reason: a.reason, message: a.message } : null,
+    };
+  }
+
+  /** The operator's layout (`auto` or a composite layout). */
+  get layout(): BroadcastLayout {
+    return this.#layout;
   }
 
   get hlsPlaylists(): string[] {
@@ -177,6 +229,8 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
       const onOccupant = () => this.#pushRoster();
       const onLeft = (o: Occupant) => {
         this.#tracker.forget(o.nick);
+        if (this.#dominant === o.nick) this.#dominant = this.#tracker.current;
+        if (this.#engineSpeaker === o.nick) this.#engineSpeaker = undefined;
         this.#pushRoster();
       };
       const onSpeaker = (ep: string) => this.#tracker.observe(ep);
@@ -236,7 +290,8 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
     this.#offs.push(() => {
       engine.off('segmentClosed', onSegment).off('layoutApplied', onLayout).off('outputStateChanged', onOutput).off('compositeStats', onStats);
     });
-    await engine.request('composite.start', { ...this.#o.composite, layout: this.#layout, slate: { ...this.#o.composite?.slate, ...this.#slate } });
+    this.#engineSpeaker = undefined;
+    await engine.request('composite.start', { ...this.#o.composite, layout: this.#concreteLayout(), slate: { ...this.#o.composite?.slate, ...this.#slate } });
     // Unique per engine start: a restarted engine never overwrites segments still listed in the playlist.
     const prefix = `s${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
     const specs: OutputSpec[] = [];
@@ -315,12 +370,97 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
         ...(occ?.displayName ? { nick: occ.displayName.slice(0, 120) } : {}),
       });
     }
+    this.#roster = sources;
     this.#rosterChain = this.#rosterChain.then(() => this.#engine()?.request('composite.setSources', { sources }).catch((err: unknown) => this.#log.warn({ err: String(err) }, 'composite.setSources failed')));
+    // After the roster in the chain: a pinned playout source exists in the engine before the layout names it.
+    if (this.#layout.kind === 'auto') this.#evaluateAuto();
+    else this.#syncSpeaker();
   }
 
-  /** Switch layout at run time (grid, speaker, screen-share, single with `pinned`, slate). Returns what is shown. */
-  async setLayout(l: LayoutSet): Promise<LayoutKind> {
+  /** The composite layout to request now (the operator's, or auto's current decision). */
+  #concreteLayout(): LayoutSet {
+    const l = this.#layout;
+    if (l.kind !== 'auto') return l;
+    const d = this.#auto ?? this.#decide();
+    return { ...d.layout, ...(l.showNames !== undefined ? { showNames: l.showNames } : {}) };
+  }
+
+  #decide(): AutoLayoutDecision {
+    return decideAutoLayout(
+      {
+        playouts: roomPlayouts(this.participant.jitsi?.occupants ?? []),
+        sources: this.#roster.filter((s) => s.media === 'video').map((s) => ({ owner: s.owner, videoType: s.videoType ?? 'camera', muted: s.muted ?? false })),
+        dominant: this.#dominant,
+        nowMs: Date.now(),
+      },
+      this.#o.auto,
+    );
+  }
+
+  /**
+   * `auto`: decide again; on a new layout, log, emit autoLayoutSwitched and `layout.set` (queued after the roster).
+   * Resolves with what the composite shows once that request was answered (undefined when nothing changed).
+   */
+  #evaluateAuto(): Promise<LayoutKind> | undefined {
+    if (this.#layout.kind !== 'auto' || this.#closing) return undefined;
+    const d = this.#decide();
+    this.#scheduleRecheck(d.recheckAtMs);
+    const prev = this.#auto;
+    this.#auto = d;
+    let applied: Promise<LayoutKind> | undefined;
+    if (!prev || !sameAutoLayout(prev.layout, d.layout)) {
+      const sw: AutoLayoutSwitch = { from: prev?.layout ?? null, to: d.layout, reason: d.reason, message: d.message, atMs: Date.now(), ...(d.playout ? { playout: d.playout } : {}) };
+      this.#log.info({ from: sw.from, to: sw.to, reason: sw.reason, playout: d.playout?.endpointId }, `auto layout: ${d.message}`);
+      const layout = this.#concreteLayout();
+      const next = this.#rosterChain.then(async () => {
+        const e = this.#engine();
+        return e ? (await e.request('layout.set', layout)).kind : 'slate';
+      });
+      this.#rosterChain = next.catch((err: unknown) => this.#log.warn({ err: String(err) }, 'auto layout: layout.set failed'));
+      applied = next;
+      this.safeEmit('autoLayoutSwitched', sw);
+    } else if (prev.reason !== d.reason) {
+      this.#log.debug({ reason: d.reason }, `auto layout: ${d.message}`);
+    }
+    this.#syncSpeaker();
+    return applied;
+  }
+
+  #scheduleRecheck(atMs: number | undefined): void {
+    if (this.#autoTimer) clearTimeout(this.#autoTimer);
+    this.#autoTimer = undefined;
+    if (atMs === undefined || this.#closing) return;
+    this.#autoTimer = setTimeout(
+      () => {
+        this.#autoTimer = undefined;
+        this.#evaluateAuto();
+      },
+      Math.max(0, atMs - Date.now()) + 10,
+    );
+  }
+
+  /** The engine's featured speaker: the dominant one, or in `auto` the person auto picked (never the playout). */
+  #syncSpeaker(): void {
+    const want = this.#layout.kind === 'auto' ? (this.#auto?.speaker ?? this.#dominant) : this.#dominant;
+    const e = this.#engine();
+    if (!want || want === this.#engineSpeaker || !e) return;
+    this.#engineSpeaker = want;
+    this.#rosterChain = this.#rosterChain.then(() => e.request('composite.setSpeaker', { endpointId: want }).catch(() => {}));
+  }
+
+  /**
+   * Switch layout at run time (grid, speaker, screen-share, single with `pinned`, slate, or `auto` to follow the
+   * stage). An explicit layout turns auto off until `auto` is chosen again. Returns what the composite shows.
+   */
+  async setLayout(l: BroadcastLayout): Promise<LayoutKind> {
     this.#layout = l;
+    if (l.kind === 'auto') {
+      this.#auto = null; // a fresh decision, announced as a switch from null
+      return (await this.#evaluateAuto()) ?? 'slate';
+    }
+    this.#scheduleRecheck(undefined);
+    this.#auto = null;
+    this.#syncSpeaker();
     const e = this.#engine();
     if (!e) return 'slate';
     return (await e.request('layout.set', l)).kind;
@@ -341,6 +481,7 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
   close(): Promise<void> {
     this.#closing ??= (async () => {
       this.#tracker.close();
+      this.#scheduleRecheck(undefined);
       await this.participant.close();
       await this.#rosterChain.catch(() => {});
       for (const off of this.#offs.splice(0)) off();
