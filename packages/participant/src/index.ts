@@ -28,7 +28,31 @@ export {
   type BroadcastOutputs,
   type BroadcastStats,
   type BroadcastEvents,
+  type BroadcastLayout,
+  type AutoLayoutSwitch,
 } from './broadcast.js';
+export {
+  decideAutoLayout,
+  sameAutoLayout,
+  DEFAULT_AUTO_LEAD_MS,
+  DEFAULT_AUTO_START_GRACE_MS,
+  type AutoLayout,
+  type AutoLayoutDecision,
+  type AutoLayoutInput,
+  type AutoLayoutOptions,
+  type AutoLayoutReason,
+  type AutoLayoutSource,
+} from './auto-layout.js';
+export {
+  PLAYOUT_PRESENCE_NAME,
+  PLAYOUT_PRESENCE_NS,
+  playoutPresenceExtension,
+  parsePlayoutPresence,
+  readPlayoutPresence,
+  roomPlayouts,
+  type PlayoutPresence,
+  type RoomPlayout,
+} from './playout-presence.js';
 export { startClock, ClockHandle, CLOCK_NICK, type StartClockOptions, type ClockHandleEvents } from './clock.js';
 export {
   clockTalkSchema,
