@@ -203,6 +203,22 @@ export function createRoomControlsRepository(db: Db) {
       }
     },
 
+    /** One command by seq (with the issuer's name); null when there is none. */
+    async getPlayoutCommand(seq: number): Promise<PlayoutCommandView | null> {
+      parseInput(z.number().int().positive(), seq, 'playout command seq');
+      try {
+        const [row] = await db
+          .select({ command: playoutCommands, issuedByName: users.name })
+          .from(playoutCommands)
+          .leftJoin(users, eq(users.id, playoutCommands.issuedBy))
+          .where(eq(playoutCommands.seq, seq))
+          .limit(1);
+        return row ? { ...row.command, issuedByName: row.issuedByName } : null;
+      } catch (error: unknown) {
+        throw toDbError(error, `playout command ${seq}`);
+      }
+    },
+
     /** A room's playout commands from `since` on, oldest first (audit, tests). */
     async listPlayoutCommands(roomId: string, since: Date = new Date(0)): Promise<PlayoutCommand[]> {
       parseInput(uuidSchema, roomId, 'room id');

@@ -4,6 +4,7 @@ import { PlanImportError, RoomMappingError, ScheduleParseError } from '@stagecas
 import { TRPCError } from '@trpc/server';
 import { AuthError } from '../auth/errors.js';
 import { AdminError } from '../admin/errors.js';
+import { LiveControlError } from './routers/live/live.errors.js';
 
 /**
  * The one place where domain errors become transport errors (architecture.md §4). Packages never import tRPC; they
@@ -75,6 +76,9 @@ export function toTRPCError(error: unknown): TRPCError {
       cause: error,
     });
   }
+  // The room's state does not allow the control now (no running playout); the message says what to do.
+  if (isNamedError(error, LiveControlError, 'LiveControlError'))
+    return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
   if (isNamedError(error, JobsError, 'JobsError')) {
     const code = jobsCodes[error.reason];
     return new TRPCError({

@@ -147,6 +147,7 @@ describe('API security (every procedure of appRouter)', () => {
     'live.start': () => ({ roomId: ids.roomB, role: 'broadcast' }),
     'live.stop': () => ({ roomId: ids.roomB, role: 'broadcast' }),
     'live.setLayout': () => ({ roomId: ids.roomB, layout: 'grid' }),
+    'live.playoutControl': () => ({ roomId: ids.roomB, action: 'pause', waitMs: 0 }),
   };
 
   it('every mutation declares its access, and only the listed ones are public or self-service', () => {
