@@ -93,10 +93,10 @@ export interface BroadcastStats {
   composite: CompositeStats | null;
   hls: HlsPublisherStats[];
   engineRestarts: number;
-  /** The operator's layout (`auto` or a composite layout). */
-  layout: BroadcastLayout['kind'];
-  /** In `auto`: what it decided and why. */
-  auto: Pick<AutoLayoutDecision, 'layout' | 'reason' | 'message'> | null;
+  /** The operator's layout (`auto` or a composite layout); always set by BroadcastHandle. */
+  layout?: BroadcastLayout['kind'];
+  /** In `auto`: what it decided and why (null otherwise); always set by BroadcastHandle. */
+  auto?: Pick<AutoLayoutDecision, 'layout' | 'reason' | 'message'> | null;
 }
 
 /** `auto` changed the composite's layout (also logged at info). */

@@ -18,6 +18,7 @@ describe('compositeChoiceFor (admin layout → composite)', () => {
       layout: { kind: 'screen-share', showNames: true },
     });
     expect(compositeChoiceFor('countdown')).toEqual({ kind: 'countdown' });
+    expect(compositeChoiceFor('auto')).toEqual({ kind: 'layout', layout: { kind: 'auto', showNames: true } });
   });
 });
 

@@ -11,11 +11,14 @@ import { StageError } from './types.js';
 
 /** What the composite shows for an admin layout choice. */
 export type CompositeChoice =
-  { kind: 'layout'; layout: { kind: 'speaker' | 'grid' | 'screen-share'; showNames: boolean } } | { kind: 'countdown' };
+  | { kind: 'layout'; layout: { kind: 'auto' | 'speaker' | 'grid' | 'screen-share'; showNames: boolean } }
+  | { kind: 'countdown' };
 
 /**
- * The admin's four layouts (packages/db stageLayoutValues) in the composite's vocabulary (packages/media
- * layoutKindSchema: grid | speaker | screen-share | single | slate):
+ * The admin's layouts (packages/db stageLayoutValues) in the composite's vocabulary (packages/media
+ * layoutKindSchema: grid | speaker | screen-share | single | slate, plus @stagecast/participant's `auto`):
+ * - `auto`: follow the stage (@stagecast/participant auto-layout.ts): the playout participant's talk full frame while
+ *   it plays (read from its presence in the room), otherwise screen-share when someone shares, else speaker (Q&A).
  * - `speaker`: dominant speaker large, the others in a strip (composite `speaker`).
  * - `grid`: everybody in an adaptive grid (composite `grid`).
  * - `side-by-side`: the shared screen with the speaker's camera beside it (composite `screen-share`; with nobody
@@ -24,6 +27,8 @@ export type CompositeChoice =
  */
 export function compositeChoiceFor(layout: StageLayout): CompositeChoice {
   switch (layout) {
+    case 'auto':
+      return { kind: 'layout', layout: { kind: 'auto', showNames: true } };
     case 'speaker':
       return { kind: 'layout', layout: { kind: 'speaker', showNames: true } };
     case 'grid':
