@@ -26,7 +26,10 @@ export interface BroadcastSession {
   readonly stats: BroadcastStats;
   readonly participant: { readonly participants: RemoteParticipant[]; readonly endpointId: string | undefined };
   on<K extends keyof BroadcastEvents>(event: K, listener: (...args: BroadcastEvents[K]) => void): () => void;
-  setLayout(layout: { kind: 'auto' | 'speaker' | 'grid' | 'screen-share' | 'slate'; showNames?: boolean }): Promise<string>;
+  setLayout(layout: {
+    kind: 'auto' | 'speaker' | 'grid' | 'screen-share' | 'slate';
+    showNames?: boolean;
+  }): Promise<string>;
   setCountdown(
     target: { startsAt: number; title?: string; speakers?: string[] } | null,
     options?: { placement?: 'full' | 'corner' },
