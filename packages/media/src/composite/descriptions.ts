@@ -10,6 +10,7 @@
  * the room's Jingle sessions (their own pipelines) can come and go — joins, leaves, a bridge restart — while the
  * composite pipeline, its clock and its encoder run for the life of the job.
  */
+import { h264Level } from '../hls/codecs.js';
 import type { ReceiveSpec } from '../protocol/messages.js';
 import type { CanvasSpec, SlateSpec } from './protocol.js';
 
@@ -46,11 +47,22 @@ export interface CoreSpec {
   audio: { bitrate: number };
 }
 
-export function x264Description(o: { bitrate: number; fps: number; keyframeSeconds: number; speedPreset: string; threads: number; name: string }): string {
-  // bitrate in kbit/s; key-int-max = keyframeSeconds × fps; zerolatency: no lookahead/B-frames (live).
+export function x264Description(o: {
+  bitrate: number;
+  fps: number;
+  keyframeSeconds: number;
+  speedPreset: string;
+  threads: number;
+  name: string;
+  width: number;
+  height: number;
+}): string {
+  // bitrate in kbit/s; key-int-max = keyframeSeconds × fps (a backstop: the output manager forces key units on the
+  // keyframe grid); zerolatency: no lookahead/B-frames (live). The level is pinned so master playlists can name it.
+  const level = h264Level({ width: o.width, height: o.height, fps: o.fps, bitrate: o.bitrate });
   return (
     `x264enc name=${o.name} tune=zerolatency speed-preset=${o.speedPreset} bitrate=${Math.round(o.bitrate / 1000)} ` +
-    `key-int-max=${o.keyframeSeconds * o.fps} threads=${o.threads} ! video/x-h264,profile=high ! h264parse config-interval=-1 ! ` +
+    `key-int-max=${Math.max(1, Math.round(o.keyframeSeconds * o.fps))} threads=${o.threads} ! video/x-h264,profile=high,level=(string)${level.level} ! h264parse config-interval=-1 ! ` +
     // Pinned: with only a counter downstream at first, h264parse may pick AVC and a later MPEG-TS branch cannot link.
     'video/x-h264,stream-format=byte-stream,alignment=au'
   );
@@ -60,7 +72,8 @@ export function x264Description(o: { bitrate: number; fps: number; keyframeSecon
 export function coreDescription(s: CoreSpec): string {
   const { width: w, height: h, fps } = s.canvas;
   const raw = `video/x-raw,format=I420,width=${w},height=${h},framerate=${fps}/1,pixel-aspect-ratio=1/1`;
-  const counter = (name: string) => `queue leaky=downstream max-size-buffers=2 max-size-bytes=0 max-size-time=0 ! fakesink name=${name} sync=false async=false`;
+  const counter = (name: string) =>
+    `queue leaky=downstream max-size-buffers=2 max-size-bytes=0 max-size-time=0 ! fakesink name=${name} sync=false async=false`;
   return [
     // The background is a live source: the compositor (and so the encoder) produce frames with nobody in the room.
     `videotestsrc name=bg is-live=true pattern=solid-color foreground-color=${argb(s.slate.background)} ! ${raw} ! ` +
@@ -72,12 +85,16 @@ export function coreDescription(s: CoreSpec): string {
     // Lower thirds are drawn on the composed frame (constant size whatever the source resolution): a fixed pool of
     // textoverlays, silent (passthrough) until the layout gives one a tile.
     `compositor name=vmix background=black latency=100000000 sink_0::zorder=0 ! ${raw} ! ` +
-      Array.from({ length: LOWER_THIRDS }, (_, i) => `textoverlay name=lt${i} silent=true halignment=left valignment=bottom xpad=0 ypad=0 auto-resize=false shaded-background=true wait-text=false ! `).join('') +
+      Array.from(
+        { length: LOWER_THIRDS },
+        (_, i) =>
+          `textoverlay name=lt${i} silent=true halignment=left valignment=bottom xpad=0 ypad=0 auto-resize=false shaded-background=true wait-text=false ! `,
+      ).join('') +
       `tee name=vraw`,
     `vraw. ! ${counter('composed_count')}`,
     // The encoder's input queue is leaky: a CPU spike drops composed frames (counted) instead of stalling the mix.
     `vraw. ! queue name=venc_in leaky=downstream max-size-buffers=3 max-size-bytes=0 max-size-time=0 ! ` +
-      `${x264Description({ ...s.video, fps, name: 'venc' })} ! tee name=vout allow-not-linked=true`,
+      `${x264Description({ ...s.video, fps, width: w, height: h, name: 'venc' })} ! tee name=vout allow-not-linked=true`,
     `vout. ! ${counter('encoded_count')}`,
     // Silence keeps the mix (and AAC timestamps) running when everybody is muted.
     `audiotestsrc name=silence is-live=true wave=silence samplesperbuffer=960 ! ${AUDIO_CAPS} ! amix.sink_0`,
@@ -128,12 +145,19 @@ export function testFeedDescription(o: {
 }
 
 /** Lower third of a tile on the composed frame (textoverlay left/bottom alignment + pixel deltas). */
-export function lowerThirdPlacement(tile: { x: number; y: number; width: number; height: number }, canvas: { width: number; height: number }): {
+export function lowerThirdPlacement(
+  tile: { x: number; y: number; width: number; height: number },
+  canvas: { width: number; height: number },
+): {
   deltax: number;
   deltay: number;
   fontDesc: string;
 } {
   const margin = Math.max(4, Math.round(tile.height / 24));
   const size = Math.max(8, Math.min(Math.round(canvas.height / 30), Math.round(tile.height / 14)));
-  return { deltax: tile.x + margin, deltay: -(canvas.height - (tile.y + tile.height) + margin), fontDesc: `DejaVu Sans Bold ${size}px` };
+  return {
+    deltax: tile.x + margin,
+    deltay: -(canvas.height - (tile.y + tile.height) + margin),
+    fontDesc: `DejaVu Sans Bold ${size}px`,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { countdownTargetSchema } from '../countdown/countdown-style.js';
+import { parseSrtUri } from '../outputs/srt-uri.js';
 import { layoutKindSchema } from './layout.js';
 
 const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'colours are #rrggbb');
@@ -28,8 +29,11 @@ export type SlateSpec = z.infer<typeof slateSchema>;
 export const videoEncoderSchema = z.object({
   /** x264 bitrate in bit/s (default 2.5 Mb/s for 720p30). */
   bitrate: z.number().int().min(100_000).max(50_000_000).default(2_500_000),
-  /** Keyframe interval in seconds: key-int-max = this × fps (HLS segments cut on keyframes). */
-  keyframeSeconds: z.number().int().min(1).max(10).default(2),
+  /**
+   * Keyframe grid in seconds: the encoders get a forced key unit at every multiple of this running time (and
+   * key-int-max = this × fps as a backstop), so HLS segments cut there. HLS segmentSeconds must be a multiple of it.
+   */
+  keyframeSeconds: z.number().min(0.5).max(10).default(1),
   speedPreset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium']).default('veryfast'),
   /** x264 threads (0 = auto). */
   threads: z.number().int().min(0).max(16).default(0),
@@ -68,7 +72,7 @@ export const compositeStartSchema = z.object({
   canvas: canvasSchema.default({ width: 1280, height: 720, fps: 30 }),
   slate: slateSchema.default({ title: '', subtitle: 'Starting soon', background: '#101820' }),
   layout: layoutSetSchema.default({ kind: 'grid' }),
-  video: videoEncoderSchema.default({ bitrate: 2_500_000, keyframeSeconds: 2, speedPreset: 'veryfast', threads: 0 }),
+  video: videoEncoderSchema.default({ bitrate: 2_500_000, keyframeSeconds: 1, speedPreset: 'veryfast', threads: 0 }),
   audio: audioMixSchema.default({ normalize: true, targetDb: -20, maxGainDb: 12, bitrate: 128_000 }),
   /** Seconds a silent video source keeps its last frame before it shows black + name (intervideosrc timeout). */
   videoTimeoutSeconds: z.number().min(0.2).max(10).default(1),
@@ -95,7 +99,10 @@ export const outputSpecSchema = z.discriminatedUnion('kind', [
     directory: z.string().min(1),
     segmentSeconds: z.number().min(0.5).max(10).default(1),
     /** Segment file prefix; make it unique per engine start so a restarted engine never overwrites segments. */
-    prefix: z.string().regex(/^[\w-]{1,64}$/).default('seg'),
+    prefix: z
+      .string()
+      .regex(/^[\w-]{1,64}$/)
+      .default('seg'),
     /** A lower rendition for an ABR ladder: its own scaler + encoder (absent: the main encoder). */
     rendition: renditionSchema.optional(),
   }),
@@ -110,8 +117,14 @@ export const outputSpecSchema = z.discriminatedUnion('kind', [
   z.object({
     id: idSchema,
     kind: z.literal('srt'),
-    /** `srt://host:port` (caller) or `srt://:port?mode=listener`. MPEG-TS payload. */
-    uri: z.string().startsWith('srt://'),
+    /** `srt://host:port` (caller) or `srt://:port?mode=listener` (listener). MPEG-TS payload. See outputs/srt-uri.ts. */
+    uri: z.string().superRefine((uri, ctx) => {
+      try {
+        parseSrtUri(uri);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      }
+    }),
     latencyMs: z.number().int().min(20).max(8000).default(200),
     passphrase: z.string().min(10).max(79).optional(),
     reconnect: reconnectSchema.default({ initialDelayMs: 1000, maxDelayMs: 30_000 }),
@@ -195,7 +208,10 @@ export const compositeRequestSchemas = {
     width: z.number().int().positive().default(640),
     height: z.number().int().positive().default(360),
     fps: z.number().int().positive().default(30),
-    pattern: z.string().regex(/^[a-z0-9-]+$/).default('smpte'),
+    pattern: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .default('smpte'),
     frequency: z.number().positive().default(440),
     clock: z.boolean().default(false),
     remove: z.boolean().default(false),

@@ -1,4 +1,10 @@
-export { HlsPlaylist, parsePlaylist, type HlsSegment, type HlsPlaylistOptions, type ParsedPlaylist } from './playlist.js';
+export {
+  HlsPlaylist,
+  parsePlaylist,
+  type HlsSegment,
+  type HlsPlaylistOptions,
+  type ParsedPlaylist,
+} from './playlist.js';
 export {
   OriginUploader,
   OriginUploadError,
@@ -7,3 +13,12 @@ export {
   type OriginUploaderStats,
 } from './origin-uploader.js';
 export { HlsPublisher, type HlsPublisherOptions, type ClosedSegment, type HlsPublisherStats } from './hls-publisher.js';
+export {
+  AAC_LC_CODEC,
+  avc1Codec,
+  h264Level,
+  parseMasterPlaylist,
+  renderMasterPlaylist,
+  type H264Level,
+  type MasterVariant,
+} from './codecs.js';

@@ -9,7 +9,14 @@ import { mkdirSync, statSync } from 'node:fs';
 import { Gst, parseBin, structNumbers, type GObj } from '../engine/gi.js';
 import type { Emit } from '../engine/webrtc-session.js';
 import type { OutputSpecParsed, OutputState, OutputStats } from '../composite/protocol.js';
-import { localBranchDescription, networkFeedDescription, networkOutputDescription, redactUrl, renditionEncoderDescription } from './descriptions.js';
+import {
+  localBranchDescription,
+  networkFeedDescription,
+  networkOutputDescription,
+  redactUrl,
+  renditionEncoderDescription,
+} from './descriptions.js';
+import { KeyframeGrid } from './keyframe-grid.js';
 
 export class OutputFailure extends Error {
   constructor(
@@ -85,11 +92,32 @@ export class OutputManager {
   readonly #local = new Map<string, LocalOutput>();
   readonly #network = new Map<string, NetworkOutput>();
   #feed: { bin: GObj; links: TeeLink[]; udp: GObj } | null = null;
+  readonly #grid: KeyframeGrid;
   #closed = false;
 
   constructor(host: OutputHost, emit: Emit) {
     this.#host = host;
     this.#emit = emit;
+    this.#grid = new KeyframeGrid({
+      Gst,
+      intervalSeconds: host.video.keyframeSeconds,
+      runningTimeNs: () => this.#runningTimeNs(),
+    });
+    const main = host.pipeline.getByName('venc');
+    if (main) this.#grid.add(main);
+  }
+
+  /** Keyframe requests sent so far (all encoders). */
+  get keyframeRequests(): number {
+    return this.#grid.requests;
+  }
+
+  #runningTimeNs(): number | null {
+    const base = this.#host.baseTimeNs();
+    const clock = base === null ? null : this.#host.pipeline.getClock();
+    if (base === null || !clock) return null;
+    const now = clock.getTime();
+    return Number((typeof now === 'bigint' ? now : BigInt(Math.round(Number(now)))) - base);
   }
 
   has(id: string): boolean {
@@ -98,7 +126,19 @@ export class OutputManager {
 
   async start(spec: OutputSpecParsed): Promise<void> {
     if (this.#closed) throw new OutputFailure('internal', 'outputs are closed');
-    if (this.has(spec.id)) throw new OutputFailure('bad-request', `output "${spec.id}" already exists: stop it first or pick another id`);
+    if (this.has(spec.id))
+      throw new OutputFailure('bad-request', `output "${spec.id}" already exists: stop it first or pick another id`);
+    if (spec.kind === 'hls') {
+      const k = this.#host.video.keyframeSeconds;
+      const n = spec.segmentSeconds / k;
+      if (Math.abs(n - Math.round(n)) > 1e-6 || Math.round(n) < 1) {
+        throw new OutputFailure(
+          'bad-request',
+          `output "${spec.id}": segmentSeconds ${spec.segmentSeconds} is not a multiple of the composite's keyframe interval (video.keyframeSeconds ${k}): ` +
+            `use segmentSeconds ${k}, ${2 * k}, ${3 * k}… or start the composite with a keyframeSeconds that divides it`,
+        );
+      }
+    }
     if (spec.kind === 'hls' || spec.kind === 'file') this.#startLocal(spec);
     else await this.#startNetwork(spec);
   }
@@ -123,9 +163,12 @@ export class OutputManager {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (err) {
-      throw new OutputFailure('bad-request', `output "${spec.id}": cannot create ${dir} (${String(err)}); give a writable path`);
+      throw new OutputFailure(
+        'bad-request',
+        `output "${spec.id}": cannot create ${dir} (${String(err)}); give a writable path`,
+      );
     }
-    const bin = parseBin(localBranchDescription(spec), `output ${spec.id}`, false);
+    const bin = parseBin(localBranchDescription(spec, { fps: this.#host.fps }), `output ${spec.id}`, false);
     bin.name = `out-${spec.id}`;
     for (const name of ['video', 'audio']) bin.addPad(Gst.GhostPad.new(name, bin.getByName(name).getStaticPad('sink')));
     bin.messageForward = true; // its EOS reaches the bus as GstBinForwarded: stop() waits for it
@@ -143,6 +186,7 @@ export class OutputManager {
       enc.addPad(Gst.GhostPad.new('sink', enc.getByName('in').getStaticPad('sink')));
       this.#host.pipeline.add(enc);
       enc.syncStateWithParent();
+      this.#grid.add(enc.getByName('x264'));
       const link = this.#linkTee(this.#tee('vraw'), enc.getStaticPad('sink'), `rendition ${spec.id}`);
       out.encoder = { bin: enc, link };
       videoTee = enc.getByName(name);
@@ -165,7 +209,9 @@ export class OutputManager {
       const s = msg.getStructure();
       const name = s ? String(s.getName()) : '';
       if (name === 'GstBinForwarded') {
-        const out = [...this.#local.values()].find((o) => o.bin === msg.src || `out-${o.spec.id}` === String(msg.src?.getName?.()));
+        const out = [...this.#local.values()].find(
+          (o) => o.bin === msg.src || `out-${o.spec.id}` === String(msg.src?.getName?.()),
+        );
         const inner = s.getValue('message')?.getBoxed?.();
         if (out?.eos && inner && (inner.type as number) & Gst.MessageType.EOS) out.eos();
         return true;
@@ -245,6 +291,7 @@ export class OutputManager {
       } catch {
         // already gone
       }
+      this.#grid.remove(out.encoder.bin.getByName('x264'));
       out.encoder.bin.setState(Gst.State.NULL);
       this.#host.pipeline.remove(out.encoder.bin);
     }
@@ -294,7 +341,9 @@ export class OutputManager {
   }
 
   #target(spec: NetworkOutput['spec']): string {
-    return spec.kind === 'rtmp' ? redactUrl(`${spec.url}/${spec.streamKey ?? ''}`, spec.streamKey) : redactUrl(spec.uri, spec.passphrase);
+    return spec.kind === 'rtmp'
+      ? redactUrl(`${spec.url}/${spec.streamKey ?? ''}`, spec.streamKey)
+      : redactUrl(spec.uri, spec.passphrase);
   }
 
   #runNetwork(out: NetworkOutput): void {
@@ -318,7 +367,9 @@ export class OutputManager {
     out.bus = bus;
     out.runningSince = Date.now();
     p.setState(Gst.State.PLAYING);
-    console.log(`[composite] output ${out.spec.id} (${out.spec.kind}) → ${this.#target(out.spec)} attempt ${out.attempt}`);
+    console.log(
+      `[composite] output ${out.spec.id} (${out.spec.kind}) → ${this.#target(out.spec)} attempt ${out.attempt}`,
+    );
     // A keyframe now, so the new connection starts decodable without waiting for the next GOP.
     if (this.#feed) requestKeyframe(this.#feed.links[0]!.pad);
   }
@@ -349,7 +400,14 @@ export class OutputManager {
     out.attempt++;
     out.reconnects++;
     out.state = 'reconnecting';
-    this.#state(out.spec.id, out.spec.kind, 'reconnecting', message.replaceAll(out.spec.kind === 'rtmp' ? (out.spec.streamKey ?? '\0') : '\0', '[redacted]'), out.attempt, delay);
+    this.#state(
+      out.spec.id,
+      out.spec.kind,
+      'reconnecting',
+      message.replaceAll(out.spec.kind === 'rtmp' ? (out.spec.streamKey ?? '\0') : '\0', '[redacted]'),
+      out.attempt,
+      delay,
+    );
     out.retryTimer = setTimeout(() => {
       out.retryTimer = null;
       try {
@@ -406,7 +464,8 @@ export class OutputManager {
 
   stats(intervalMs: number): OutputStats[] {
     const out: OutputStats[] = [];
-    const rate = (now: number, last: number) => Math.max(0, Math.round(((now - last) * 8000) / Math.max(1, intervalMs)));
+    const rate = (now: number, last: number) =>
+      Math.max(0, Math.round(((now - last) * 8000) / Math.max(1, intervalMs)));
     for (const o of this.#local.values()) {
       let bytes = o.bytes;
       if (o.spec.kind === 'file') {
@@ -416,12 +475,26 @@ export class OutputManager {
           bytes = 0;
         }
       }
-      out.push({ id: o.spec.id, kind: o.spec.kind, state: o.state, bytes, bitrate: rate(bytes, o.lastBytes), reconnects: 0 });
+      out.push({
+        id: o.spec.id,
+        kind: o.spec.kind,
+        state: o.state,
+        bytes,
+        bitrate: rate(bytes, o.lastBytes),
+        reconnects: 0,
+      });
       o.lastBytes = bytes;
     }
     for (const o of this.#network.values()) {
       const bytes = o.bytes + this.#sinkBytes(o);
-      out.push({ id: o.spec.id, kind: o.spec.kind, state: o.state, bytes, bitrate: rate(bytes, o.lastBytes), reconnects: o.reconnects });
+      out.push({
+        id: o.spec.id,
+        kind: o.spec.kind,
+        state: o.state,
+        bytes,
+        bitrate: rate(bytes, o.lastBytes),
+        reconnects: o.reconnects,
+      });
       o.lastBytes = bytes;
     }
     return out;
@@ -431,6 +504,7 @@ export class OutputManager {
   async close(eosTimeoutMs: number): Promise<boolean> {
     if (this.#closed) return true;
     this.#closed = true;
+    this.#grid.close();
     const results = await Promise.all([
       ...[...this.#local.values()].map((o) => this.#removeLocal(o, eosTimeoutMs)),
       ...[...this.#network.values()].map((o) => this.#stopNetwork(o).then(() => true)),
@@ -438,7 +512,14 @@ export class OutputManager {
     return results.every(Boolean);
   }
 
-  #state(outputId: string, kind: OutputStats['kind'], state: OutputState, message?: string, attempt?: number, retryInMs?: number): void {
+  #state(
+    outputId: string,
+    kind: OutputStats['kind'],
+    state: OutputState,
+    message?: string,
+    attempt?: number,
+    retryInMs?: number,
+  ): void {
     this.#emit('outputStateChanged', {
       outputId,
       kind,
