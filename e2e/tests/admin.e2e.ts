@@ -1,10 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '../fixtures/smoke.js';
-import { appDatabaseUrl } from '../settings.js';
+import { createDb, createFleetRepository, createRoomControlsRepository } from '@stagecast/db';
+import { appDatabaseUrl, e2eSettings } from '../settings.js';
 
 /**
  * The organizer journey through the built admin app (black box: HTTP and Chromium only). The first admin comes from
@@ -241,6 +243,98 @@ test('live control enqueues and stops a room role and shows its status', async (
   await page.reload();
   await expect(page.getByRole('article', { name: 'Live Workshop Room' }).getByLabel('Layout')).toHaveValue('grid');
   expect(pageErrors).toEqual([]);
+});
+
+test('playout controls: Pause on a playing room is recorded, then shown applied', async ({ page, pageErrors }) => {
+  // No stage worker runs in this suite. The test writes what a playout worker writes (its stage status row) and later
+  // plays the worker's part through the repository calls workers/stage's playout runner makes (claim the command,
+  // write its outcome and the status row); the page, the API and the command rows are the real ones.
+  const handle = createDb({
+    connectionString: e2eSettings.baseDatabaseUrl,
+    schema: e2eSettings.schema,
+    max: 2,
+    applicationName: 'stagecast-e2e-playout',
+  });
+  try {
+    const { rows } = await handle.pool.query<{ id: string }>(
+      `SELECT r.id FROM rooms r JOIN conferences c ON c.id = r.conference_id
+        WHERE c.name = 'Stagecast Demo Conf' AND r.slug = 'main-hall'`,
+    );
+    const roomId = rows[0]!.id;
+    const fleet = createFleetRepository(handle.db);
+    const controls = createRoomControlsRepository(handle.db);
+    await fleet.setStageStatus({
+      roomId,
+      role: 'playout',
+      state: 'running',
+      workerId: 'stage-e2e-stand-in',
+      stats: { playout: 'playing', talk: 'Opening talk', positionMs: 61_000, durationMs: 1_800_000 },
+    });
+
+    await signIn(page, organizerEmail, organizerPassword);
+    await page.getByRole('link', { name: 'Stagecast Demo Conf' }).click();
+    await page.getByRole('link', { name: 'Live control' }).click();
+    const room = page.getByRole('article', { name: 'Live Main Hall' });
+    const playout = room.getByTestId('live-playout');
+    const buttons = room.getByRole('group', { name: 'Playout controls Main Hall' });
+    const button = (name: string) => buttons.getByRole('button', { name, exact: true });
+    await expect(playout.getByTestId('playout-now')).toContainText('Opening talk');
+    await expect(playout.getByTestId('playout-state')).toHaveText('playing');
+    await expect(playout.getByTestId('playout-position')).toHaveText('01:01');
+    await expect(button('Pause')).toBeEnabled();
+    await expect(button('Resume')).toBeDisabled();
+
+    await button('Pause').click();
+    const last = playout.getByTestId('playout-last-command');
+    await expect(last).toContainText('Last command: Pause');
+    await expect(last).toContainText('pending (waiting for the playout worker)');
+    await expect(last).toContainText('by Olga Organizer');
+    const issued = await handle.pool.query<{ action: string; status: string; email: string }>(
+      `SELECT p.action, p.status, u.email FROM playout_commands p JOIN users u ON u.id = p.issued_by
+        WHERE p.room_id = $1`,
+      [roomId],
+    );
+    expect(issued.rows).toEqual([{ action: 'pause', status: 'pending', email: organizerEmail }]);
+
+    // The worker's part: claim → (PlayoutHandle.control) → outcome on the row and in the status row.
+    const claimed = await controls.claimPlayoutCommands({ roomId, jobRecordId: randomUUID() });
+    expect(claimed.map((c) => c.action)).toEqual(['pause']);
+    await controls.finishPlayoutCommand({
+      seq: claimed[0]!.seq,
+      status: 'applied',
+      playoutState: 'paused',
+      positionMs: 61_400,
+    });
+    await fleet.setStageStatus({
+      roomId,
+      role: 'playout',
+      state: 'running',
+      stats: { playout: 'paused', positionMs: 61_400 },
+    });
+    await expect(last).toContainText('applied → paused at 01:01', { timeout: 10_000 });
+    await expect(playout.getByTestId('playout-state')).toHaveText('paused');
+    await expect(button('Resume')).toBeEnabled();
+    await expect(button('Pause')).toBeDisabled();
+
+    // A playout that stopped reporting: the command is refused with a clear message on the page, nothing recorded.
+    await handle.pool.query(
+      `UPDATE stage_status SET updated_at = now() - interval '5 minutes' WHERE room_id = $1 AND role = 'playout'`,
+      [roomId],
+    );
+    await button('Resume').click();
+    await expect(room.getByRole('alert')).toContainText("the playout's worker has not reported for");
+    await expect(playout.getByTestId('playout-last-command')).toContainText('applied');
+    const after = await handle.pool.query('SELECT count(*)::int AS n FROM playout_commands WHERE room_id = $1', [
+      roomId,
+    ]);
+    expect(after.rows[0]).toEqual({ n: 1 });
+    // The refused call is the only failed request of the page.
+    expect(pageErrors.filter((e) => !e.includes('/api/trpc/live.playoutControl'))).toEqual([]);
+    expect(pageErrors.some((e) => e.includes('409'))).toBe(true);
+  } finally {
+    await handle.pool.query(`UPDATE stage_status SET state = 'stopped' WHERE role = 'playout'`).catch(() => {});
+    await handle.close();
+  }
 });
 
 test('signing out ends the session', async ({ page }) => {

@@ -7,6 +7,9 @@ import { errorMessage, useAdminApi } from './admin-api.js';
 import { FormError } from './form-error.js';
 
 type Status = inferRouterOutputs<AppRouter>['live']['status'];
+type RoomStatus = Status['rooms'][number];
+type RoleStatus = RoomStatus['roles'][number];
+type PlayoutAction = 'startNow' | 'pause' | 'resume' | 'skip' | 'stop' | 'restart';
 const layouts = ['auto', 'speaker', 'grid', 'side-by-side', 'countdown'] as const;
 const layoutLabels: Record<(typeof layouts)[number], string> = {
   auto: 'Auto (follow the stage)',
@@ -17,6 +20,59 @@ const layoutLabels: Record<(typeof layouts)[number], string> = {
 };
 const roleLabels = { clock: 'Clock participant', broadcast: 'Broadcast', playout: 'Playout' } as const;
 const pollMs = 3000;
+
+/** Organizer controls of the running playout, and in which reported playout states the engine accepts them. */
+const playoutButtons: { action: PlayoutAction; label: string; title: string; when: readonly string[] }[] = [
+  {
+    action: 'startNow',
+    label: 'Start now',
+    title: 'Start the talk now (a short countdown first)',
+    when: ['scheduled', 'ended', 'stopped', 'failed'],
+  },
+  { action: 'pause', label: 'Pause', title: 'Pause the talk (slate shows)', when: ['playing'] },
+  { action: 'resume', label: 'Resume', title: 'Continue the paused talk where it stopped', when: ['paused'] },
+  {
+    action: 'skip',
+    label: 'Skip',
+    title: 'End the talk now (what follows it shows)',
+    when: ['scheduled', 'playing', 'paused'],
+  },
+  {
+    action: 'stop',
+    label: 'Stop',
+    title: 'Stop the talk (the playout stays in the room)',
+    when: ['scheduled', 'playing', 'paused', 'ended', 'failed'],
+  },
+  {
+    action: 'restart',
+    label: 'Restart',
+    title: 'Play the talk again from the beginning',
+    when: ['scheduled', 'playing', 'paused', 'ended', 'stopped', 'failed'],
+  },
+];
+
+const actionLabels: Record<PlayoutAction, string> = {
+  startNow: 'Start now',
+  pause: 'Pause',
+  resume: 'Resume',
+  skip: 'Skip',
+  stop: 'Stop',
+  restart: 'Restart',
+};
+
+/** 83_400 → "01:23"; an hour or more → "1:01:23". */
+export function formatPosition(ms: number | null | undefined): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '--:--';
+  const total = Math.floor(ms / 1000);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  const mmss = `${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
+  return h > 0 ? `${h}:${mmss}` : mmss;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 export interface LiveTalk {
   id: string;
@@ -39,6 +95,8 @@ export function LivePanel({
   const [status, setStatus] = useState<Status | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState<string | null>(null);
+  /** The last failed action of a room (e.g. a playout command to a room without a running playout); stays until the next action. */
+  const [actionError, setActionError] = useState<{ roomId: string; message: string } | null>(null);
   const [choice, setChoice] = useState<Record<string, string>>({});
   const time = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
@@ -67,11 +125,12 @@ export function LivePanel({
   async function act(key: string, action: () => Promise<unknown>) {
     setPending(key);
     setError(null);
+    setActionError(null);
     try {
       await action();
       setStatus(await api.live.status.query({ conferenceId }));
     } catch (caught: unknown) {
-      setError(errorMessage(caught));
+      setActionError({ roomId: key.split(':')[0] ?? '', message: errorMessage(caught) });
     } finally {
       setPending(null);
     }
@@ -92,6 +151,7 @@ export function LivePanel({
           return (
             <article key={room.id} className="card live-room" aria-label={`Live ${room.name}`} data-testid="live-room">
               <h3 className="room__name">{room.name}</h3>
+              <FormError message={actionError?.roomId === room.id ? actionError.message : null} />
               <label className="inline-field">
                 Layout
                 <select
@@ -146,6 +206,22 @@ export function LivePanel({
                             <div className="meta">{role.stats.participants} participants</div>
                           ) : null}
                           {role.lastError ? <div className="form-error">{role.lastError}</div> : null}
+                          {role.role === 'playout' ? (
+                            <PlayoutControls
+                              room={room}
+                              role={role}
+                              disabled={pending !== null}
+                              sending={
+                                pending?.startsWith(`${room.id}:playout:`) ? (pending.split(':')[2] ?? null) : null
+                              }
+                              time={time}
+                              onAction={(action) =>
+                                act(`${room.id}:playout:${action}`, () =>
+                                  api.live.playoutControl.mutate({ roomId: room.id, action }),
+                                )
+                              }
+                            />
+                          ) : null}
                         </td>
                         <td className="nowrap">
                           <button
@@ -214,5 +290,78 @@ export function LivePanel({
         </section>
       ) : null}
     </>
+  );
+}
+
+/** Talk, state, position and last command of a room's playout, with its controls (enabled by the reported state). */
+function PlayoutControls({
+  room,
+  role,
+  disabled,
+  sending,
+  time,
+  onAction,
+}: {
+  room: RoomStatus;
+  role: RoleStatus;
+  disabled: boolean;
+  sending: string | null;
+  time: Intl.DateTimeFormat;
+  onAction: (action: PlayoutAction) => void;
+}) {
+  const running = role.state === 'running';
+  const playout = running ? str(role.stats.playout) : null;
+  const talk = str(role.stats.talk);
+  const position = num(role.stats.positionMs);
+  const duration = num(role.stats.durationMs);
+  const command = room.playoutCommand;
+  return (
+    <div className="playout-controls" data-testid="playout-controls">
+      {running ? (
+        <div className="meta" data-testid="playout-now">
+          {talk ? <strong>{talk}</strong> : null} · <span data-testid="playout-state">{playout ?? 'joining'}</span>
+          {position !== null ? (
+            <>
+              {' '}
+              · <span data-testid="playout-position">{formatPosition(position)}</span>
+              {duration !== null ? ` / ${formatPosition(duration)}` : ''}
+            </>
+          ) : null}
+        </div>
+      ) : (
+        <div className="meta">Talk controls work while the playout runs.</div>
+      )}
+      <div role="group" aria-label={`Playout controls ${room.name}`}>
+        {playoutButtons.map((b) => (
+          <button
+            key={b.action}
+            className="button button--small"
+            type="button"
+            title={b.title}
+            disabled={disabled || !running || playout === null || !b.when.includes(playout)}
+            onClick={() => onAction(b.action)}
+          >
+            {sending === b.action ? `${b.label}…` : b.label}
+          </button>
+        ))}
+      </div>
+      {command ? (
+        <div className="meta" data-testid="playout-last-command">
+          Last command: {actionLabels[command.action]} ·{' '}
+          <span
+            className={`state state--${command.status === 'refused' || command.status === 'expired' ? 'failed' : command.status === 'applied' ? 'running' : 'queued'}`}
+          >
+            {command.status}
+          </span>
+          {command.status === 'pending' ? ' (waiting for the playout worker)' : ''}
+          {command.status === 'applied' && command.playoutState
+            ? ` → ${command.playoutState}${command.positionMs !== null ? ` at ${formatPosition(command.positionMs)}` : ''}`
+            : ''}
+          {command.result && command.status !== 'applied' ? `: ${command.result}` : ''} ·{' '}
+          {time.format(command.issuedAt)}
+          {command.issuedByName ? ` by ${command.issuedByName}` : ''}
+        </div>
+      ) : null}
+    </div>
   );
 }
