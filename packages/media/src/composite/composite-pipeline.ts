@@ -14,7 +14,14 @@ import { escapeMarkup } from '../countdown/countdown-text.js';
 import { Gst, parseBin, toPipelineError, type GObj } from '../engine/gi.js';
 import type { Emit } from '../engine/webrtc-session.js';
 import { OutputManager } from '../outputs/output-manager.js';
-import { audioSourceDescription, coreDescription, LOWER_THIRDS, lowerThirdPlacement, testFeedDescription, videoSourceDescription } from './descriptions.js';
+import {
+  audioSourceDescription,
+  coreDescription,
+  LOWER_THIRDS,
+  lowerThirdPlacement,
+  testFeedDescription,
+  videoSourceDescription,
+} from './descriptions.js';
 import { computeLayout, type LayoutKind, type LayoutSource, type Tile } from './layout.js';
 import type { CompositeStats, compositeRequestSchemas, compositeStartSchema } from './protocol.js';
 import type { z } from 'zod';
@@ -127,7 +134,8 @@ export class CompositePipeline {
   setSlate(s: { title?: string | undefined; subtitle?: string | undefined; background?: string | undefined }): void {
     if (s.title !== undefined) this.pipeline.getByName('slate_title').text = escapeMarkup(s.title);
     if (s.subtitle !== undefined) this.pipeline.getByName('slate_subtitle').text = escapeMarkup(s.subtitle);
-    if (s.background !== undefined) this.pipeline.getByName('bg').foregroundColor = (0xff000000 | parseInt(s.background.slice(1), 16)) >>> 0;
+    if (s.background !== undefined)
+      this.pipeline.getByName('bg').foregroundColor = (0xff000000 | parseInt(s.background.slice(1), 16)) >>> 0;
   }
 
   setLayout(l: { kind: LayoutKind; pinned?: string | undefined; showNames?: boolean | undefined }): LayoutKind {
@@ -162,7 +170,10 @@ export class CompositePipeline {
   #addSource(s: SourceSpec): void {
     const desc =
       s.media === 'video'
-        ? videoSourceDescription({ sourceName: s.name, timeoutNs: BigInt(Math.round(this.#spec.videoTimeoutSeconds * 1e9)) })
+        ? videoSourceDescription({
+            sourceName: s.name,
+            timeoutNs: BigInt(Math.round(this.#spec.videoTimeoutSeconds * 1e9)),
+          })
         : audioSourceDescription({ sourceName: s.name });
     const bin = parseBin(desc, `composite source ${s.name}`);
     bin.name = `src-${s.name}`;
@@ -191,7 +202,9 @@ export class CompositePipeline {
 
   /** Names on the composed frame: one pooled textoverlay per labelled tile (the screen in screen-share has none). */
   #labels(tiles: readonly Tile[]): void {
-    const labelled = this.#layout.showNames ? tiles.filter((t) => !(this.#effective === 'screen-share' && t.zorder === 1)) : [];
+    const labelled = this.#layout.showNames
+      ? tiles.filter((t) => !(this.#effective === 'screen-share' && t.zorder === 1))
+      : [];
     for (let i = 0; i < LOWER_THIRDS; i++) {
       const lt = this.pipeline.getByName(`lt${i}`);
       const tile = labelled[i];
@@ -229,7 +242,13 @@ export class CompositePipeline {
     const out: LayoutSource[] = [];
     for (const b of this.#sources.values()) {
       if (b.spec.media !== 'video') continue;
-      out.push({ name: b.spec.name, owner: b.spec.owner, nick: b.spec.nick, videoType: b.spec.videoType, muted: b.spec.muted });
+      out.push({
+        name: b.spec.name,
+        owner: b.spec.owner,
+        nick: b.spec.nick,
+        videoType: b.spec.videoType,
+        muted: b.spec.muted,
+      });
     }
     return out;
   }
@@ -351,14 +370,28 @@ export class CompositePipeline {
     if (t & Gst.MessageType.ERROR) {
       if (removing || this.#closed) return;
       const [err, debug] = msg.parseError();
-      this.#emit('busError', { sid: 'composite', element: String(msg.src?.getName?.() ?? 'composite'), message: String(err?.message ?? err), debug: String(debug ?? '') });
+      this.#emit('busError', {
+        sid: 'composite',
+        element: String(msg.src?.getName?.() ?? 'composite'),
+        message: String(err?.message ?? err),
+        debug: String(debug ?? ''),
+      });
     } else if (t & Gst.MessageType.WARNING) {
       const [err, debug] = msg.parseWarning();
-      this.#emit('busWarning', { sid: 'composite', element: String(msg.src?.getName?.() ?? 'composite'), message: String(err?.message ?? err), debug: String(debug ?? '') });
+      this.#emit('busWarning', {
+        sid: 'composite',
+        element: String(msg.src?.getName?.() ?? 'composite'),
+        message: String(err?.message ?? err),
+        debug: String(debug ?? ''),
+      });
     }
   }
 
-  /** Slow AGC: move each speaking participant's gain towards the target RMS (±1 dB per 500 ms), never boost silence. */
+  /**
+   * Slow AGC: move each speaking participant's gain towards the target RMS, never boost silence. Far off (> 6 dB, a
+   * new or very quiet/loud participant) 3 dB per 500 ms level message, so the mix settles within ~3 s; near the
+   * target 1 dB per message, so speech dynamics are not flattened. Gain range −24 dB … +maxGainDb.
+   */
   #onLevel(msg: GObj, text: string): void {
     if (!this.#spec.audio.normalize) return;
     const m = /src-([\w.@-]+)/.exec(String(msg.src?.getPathString?.() ?? ''));
@@ -366,12 +399,16 @@ export class CompositePipeline {
     if (!b || b.spec.media !== 'audio') return;
     const rms = /rms=\(GValueArray\)<\s*([^>]*)>/.exec(text)?.[1];
     if (!rms) return;
-    const values = rms.split(',').map((v) => Number.parseFloat(v)).filter((v) => Number.isFinite(v));
+    const values = rms
+      .split(',')
+      .map((v) => Number.parseFloat(v))
+      .filter((v) => Number.isFinite(v));
     if (!values.length) return;
     const db = Math.max(...values);
     if (db < -50) return; // silence or noise floor: keep the gain
-    const want = Math.min(this.#spec.audio.maxGainDb, Math.max(-12, this.#spec.audio.targetDb - db));
-    const step = Math.max(-1, Math.min(1, want - b.gainDb));
+    const want = Math.min(this.#spec.audio.maxGainDb, Math.max(-24, this.#spec.audio.targetDb - db));
+    const limit = Math.abs(want - b.gainDb) > 6 ? 3 : 1;
+    const step = Math.max(-limit, Math.min(limit, want - b.gainDb));
     if (Math.abs(step) < 0.1) return;
     b.gainDb += step;
     b.bin.getByName('gain').volume = 10 ** (b.gainDb / 20);

@@ -130,10 +130,13 @@ export function testFeedDescription(o: {
   fps: number;
   pattern: string;
   frequency: number;
+  levelDb?: number | undefined;
   clock: boolean;
 }): string {
   if (o.media === 'audio') {
-    return `audiotestsrc is-live=true wave=sine freq=${o.frequency} volume=0.3 ! audioconvert ! audioresample ! ${AUDIO_CAPS} ! interaudiosink channel=${channelFor(o.name)} sync=false`;
+    // A sine's RMS is its amplitude / √2.
+    const volume = o.levelDb === undefined ? 0.3 : Math.SQRT2 * 10 ** (o.levelDb / 20);
+    return `audiotestsrc is-live=true wave=sine freq=${o.frequency} volume=${volume.toFixed(6)} ! audioconvert ! audioresample ! ${AUDIO_CAPS} ! interaudiosink channel=${channelFor(o.name)} sync=false`;
   }
   const overlay = o.clock
     ? ` ! clockoverlay time-format="%H:%M:%S" halignment=center valignment=center font-desc="DejaVu Sans Mono Bold ${Math.round(o.height / 8)}" shaded-background=true`

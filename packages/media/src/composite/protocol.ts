@@ -213,6 +213,8 @@ export const compositeRequestSchemas = {
       .regex(/^[a-z0-9-]+$/)
       .default('smpte'),
     frequency: z.number().positive().default(440),
+    /** Audio: RMS level of the tone in dBFS (absent: −13.5 dBFS, volume 0.3). */
+    levelDb: z.number().min(-80).max(-3).optional(),
     clock: z.boolean().default(false),
     remove: z.boolean().default(false),
   }),

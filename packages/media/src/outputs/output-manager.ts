@@ -195,7 +195,8 @@ export class OutputManager {
     out.links.push(this.#linkTee(videoTee, bin.getStaticPad('video'), `${spec.id} video`));
     out.links.push(this.#linkTee(this.#tee('aout'), bin.getStaticPad('audio'), `${spec.id} audio`));
     this.#local.set(spec.id, out);
-    // A branch joining a running encoder waits for a keyframe otherwise (up to keyframeSeconds).
+    // A keyframe now: splitmuxsink/the muxers do not wait for one (a segment starting with delta frames does not
+    // decode). So an HLS output joining a running encoder starts with one short segment ending on the grid.
     requestKeyframe(out.links[0]!.pad);
     this.#state(spec.id, spec.kind, 'running');
   }
