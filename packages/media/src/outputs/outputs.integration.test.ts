@@ -3,8 +3,8 @@
  * (composite.feedTest: what decoded remote sources look like) into real outputs, which are read back with ffprobe /
  * ffmpeg / GStreamer's srtsrc / tesseract. 640×360@30, a few seconds each.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
+import { spawn, execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,6 +118,56 @@ function pdtGaps(list: ParsedPlaylist): number[] {
   });
 }
 
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket('udp4');
+    s.once('error', reject);
+    s.bind(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A GStreamer SRT receiver: srtsrc → the MPEG-TS as received into a file. stop() sends SIGINT (-e: EOS, file flushed). */
+function srtReceiver(uri: string, file: string) {
+  const gst = spawn(
+    'gst-launch-1.0',
+    ['-e', 'srtsrc', `uri=${uri}`, '!', 'filesink', `location=${file}`, 'buffer-mode=unbuffered'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let log = '';
+  gst.stdout.on('data', (c: Buffer) => (log += c.toString()));
+  gst.stderr.on('data', (c: Buffer) => (log += c.toString()));
+  const exited = new Promise<number | null>((r) => gst.on('exit', (code) => r(code)));
+  cleanups.push(() => gst.kill('SIGKILL'));
+  return {
+    log: () => log,
+    stop: async () => {
+      gst.kill('SIGINT');
+      return Promise.race([exited, sleep(10_000).then(() => 'timeout' as const)]);
+    },
+  };
+}
+
+/** Decodes the received stream with GStreamer (a decode error is a bus ERROR: non-zero exit), then PTS via ffprobe. */
+function checkTs(file: string): void {
+  execFileSync(
+    'gst-launch-1.0',
+    ['-q', 'filesrc', `location=${file}`, '!', 'tsdemux', '!', 'h264parse', '!', 'avdec_h264', '!', 'fakesink'],
+    { timeout: 60_000 },
+  );
+  const v = packets(file, 'v:0');
+  const a = packets(file, 'a:0');
+  expect(decodedFrames(file)).toBeGreaterThan(45); // ≥ 1.5 s of 30 fps
+  expect(a.length).toBeGreaterThan(40);
+  expect(v.some((p) => p.key)).toBe(true);
+  expect(v.every((p, i) => i === 0 || p.pts > v[i - 1]!.pts)).toBe(true);
+  expect(a.every((p, i) => i === 0 || p.pts > a[i - 1]!.pts)).toBe(true);
+}
+
 describe('composite outputs (real GStreamer, no room)', () => {
   it('1 s segments: every segment between the joining one and the last is 0.9–1.1 s (EXTINF), starts with a keyframe on the 1 s grid, PDT continuous', async () => {
     const c = await composite();
@@ -158,5 +208,65 @@ describe('composite outputs (real GStreamer, no room)', () => {
     const frac = (x: number) => x - Math.floor(x);
     const grid = firstPts.slice(1, -1).map((p) => frac(p - firstPts[1]!));
     for (const f of grid) expect(Math.min(f, 1 - f)).toBeLessThan(1.5 / FPS);
+  });
+  it('SRT listener and caller: a GStreamer srtsrc reads each back (decodes, monotonic PTS); bad URIs are refused with the fix', async () => {
+    const c = await composite();
+    await c.feed('a-v0', 'video', { pattern: 'ball' });
+    await c.feed('a-a0', 'audio');
+    await c.engine.request('composite.setSources', {
+      sources: [
+        { name: 'a-v0', owner: 'a', media: 'video' },
+        { name: 'a-a0', owner: 'a', media: 'audio' },
+      ],
+    });
+    const states: string[] = [];
+    c.engine.on('outputStateChanged', (d) =>
+      states.push(`${d.outputId}:${d.state}${d.message ? ` ${d.message}` : ''}`),
+    );
+    // Listener: we wait for receivers; the receiver calls us.
+    const listenPort = await freeUdpPort();
+    await c.engine.request('output.start', {
+      id: 'srt-listen',
+      kind: 'srt',
+      uri: `srt://:${listenPort}?mode=listener`,
+      latencyMs: 120,
+    });
+    // Caller: the receiver listens, we call it.
+    const callPort = await freeUdpPort();
+    const listenerFile = join(root, 'srt-from-listener.ts');
+    const callerFile = join(root, 'srt-from-caller.ts');
+    const rxListening = srtReceiver(`srt://0.0.0.0:${callPort}?mode=listener&latency=120`, callerFile);
+    await sleep(500);
+    await c.engine.request('output.start', {
+      id: 'srt-call',
+      kind: 'srt',
+      uri: `srt://127.0.0.1:${callPort}`,
+      latencyMs: 120,
+    });
+    const rxCalling = srtReceiver(`srt://127.0.0.1:${listenPort}?mode=caller&latency=120`, listenerFile);
+    await until('both receivers to get ≥ 3 s of stream', () => {
+      try {
+        return packets(listenerFile, 'v:0').length > 90 && packets(callerFile, 'v:0').length > 90;
+      } catch {
+        return false; // not written yet
+      }
+    });
+    const [a, b] = await Promise.all([rxCalling.stop(), rxListening.stop()]);
+    expect(a, rxCalling.log()).toBe(0);
+    expect(b, rxListening.log()).toBe(0);
+    checkTs(listenerFile);
+    checkTs(callerFile);
+    expect(states.filter((x) => x.includes('failed'))).toEqual([]);
+
+    for (const [uri, fix] of [
+      ['srt://cdn.example.com', /has no port: add one, e\.g\. srt:\/\/cdn\.example\.com:9000/],
+      ['srt://:9000?mode=caller', /caller mode needs the receiver's host/],
+      ['srt://h:9000?mode=push', /use mode=caller, mode=listener or mode=rendezvous/],
+    ] as const) {
+      const err = await c.engine.request('output.start', { id: 'bad', kind: 'srt', uri }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toMatch(fix);
+    }
+    await c.stop();
   });
 });
