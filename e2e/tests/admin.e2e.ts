@@ -276,7 +276,7 @@ test('playout controls: Pause on a playing room is recorded, then shown applied'
     await page.getByRole('link', { name: 'Live control' }).click();
     const room = page.getByRole('article', { name: 'Live Main Hall' });
     const playout = room.getByTestId('live-playout');
-    const buttons = room.getByRole('group', { name: 'Playout controls Main Hall' });
+    const buttons = room.getByRole('group', { name: 'Playback controls Main Hall' });
     const button = (name: string) => buttons.getByRole('button', { name, exact: true });
     await expect(playout.getByTestId('playout-now')).toContainText('Opening talk');
     await expect(playout.getByTestId('playout-state')).toHaveText('playing');

@@ -331,7 +331,7 @@ function PlayoutControls({
       ) : (
         <div className="meta">Talk controls work while the playout runs.</div>
       )}
-      <div role="group" aria-label={`Playout controls ${room.name}`}>
+      <div role="group" aria-label={`Playback controls ${room.name}`}>
         {playoutButtons.map((b) => (
           <button
             key={b.action}
