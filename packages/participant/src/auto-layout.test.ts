@@ -60,6 +60,31 @@ describe('decideAutoLayout', () => {
     ).toBe('speaker');
   });
 
+  it('holds the stage tailMs after the talk ended (its last frames are still in flight), not after a stop', () => {
+    const ended = po('ended', { sinceMs: T + 4000 });
+    const at = (nowMs: number, tailMs?: number) =>
+      decideAutoLayout({ playouts: [ended], sources: room, nowMs }, tailMs === undefined ? {} : { tailMs });
+    expect(at(T + 4500)).toMatchObject({
+      layout: { kind: 'single', pinned: 'p1' },
+      reason: 'talk-ending',
+      recheckAtMs: T + 5000,
+    });
+    expect(at(T + 4500).message).toMatch(/ended: stage held 1000 ms/);
+    expect(at(T + 5000)).toMatchObject({ layout: { kind: 'speaker' }, reason: 'speaker' });
+    expect(at(T + 5000).recheckAtMs).toBeUndefined();
+    expect(at(T + 4500, 0).layout.kind).toBe('speaker');
+    // The video muted after the talk (black) still holds the stage for the tail: the frames before it are the talk's.
+    expect(
+      decideAutoLayout({ playouts: [ended], sources: [cam('p1', true), cam('alice')], nowMs: T + 4100 }).reason,
+    ).toBe('talk-ending');
+    // An operator's stop, or a failure, cuts to the people at once.
+    for (const state of ['stopped', 'failed'] as const) {
+      expect(
+        decideAutoLayout({ playouts: [po(state, { sinceMs: T + 4000 })], sources: room, nowMs: T + 4100 }).layout.kind,
+      ).toBe('speaker');
+    }
+  });
+
   it('does not take the stage for a playout without video in the composite (not yet in the roster, or muted before its start)', () => {
     expect(decideAutoLayout({ playouts: [po('playing')], sources: [cam('alice')], nowMs: T }).layout.kind).toBe(
       'speaker',
@@ -145,6 +170,9 @@ describe('playout presence', () => {
     });
     expect(parsePlayoutPresence(ext.attrs!)).toEqual({ state: 'playing', talk: 'Opening', startsAtMs: T });
     expect(parsePlayoutPresence({ state: 'ended' })).toEqual({ state: 'ended' });
+    const since = playoutPresenceExtension({ state: 'ended', sinceMs: T + 4000 });
+    expect(since.attrs).toEqual({ state: 'ended', since: '2026-11-21T14:00:04.000Z' });
+    expect(parsePlayoutPresence(since.attrs!)).toEqual({ state: 'ended', sinceMs: T + 4000 });
     expect(parsePlayoutPresence({ state: 'dancing' })).toBeUndefined();
     expect(parsePlayoutPresence({ state: 'playing', 'starts-at': 'tomorrow' })).toBeUndefined();
     expect(parsePlayoutPresence({})).toBeUndefined();

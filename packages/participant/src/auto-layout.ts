@@ -8,6 +8,8 @@
  *   the playout's own video switches from the countdown to the talk on the frame whose wall time is T
  *   (packages/media playout), so taking the stage a little before T puts that exact frame on air instead of cutting
  *   in after the state change has travelled through presence;
+ * - it `ended` less than `tailMs` ago → still the playout: its talk's last frames reach the composite after the
+ *   presence that says it ended (jitter buffer, decoding), so switching at once would cut them;
  * - otherwise a shared screen (not the playout's) → `screen-share`; else `speaker` (Q&A after a talk), featuring the
  *   dominant speaker unless that is a playout participant (its talk audio made it dominant), else the first unmuted
  *   camera of a person.
@@ -19,7 +21,8 @@ import type { RoomPlayout } from './playout-presence.js';
 
 export type AutoLayout = { kind: 'single'; pinned: string } | { kind: 'screen-share' } | { kind: 'speaker' };
 
-export type AutoLayoutReason = 'talk-playing' | 'talk-paused' | 'talk-starting' | 'screen-shared' | 'speaker';
+export type AutoLayoutReason =
+  'talk-playing' | 'talk-paused' | 'talk-starting' | 'talk-ending' | 'screen-shared' | 'speaker';
 
 export interface AutoLayoutSource {
   owner: string;
@@ -41,6 +44,8 @@ export interface AutoLayoutOptions {
   leadMs?: number;
   /** A talk still `scheduled` this long after its start no longer holds the stage (default 5000 ms). */
   startGraceMs?: number;
+  /** Keep the stage this long after a talk `ended` (default 1000 ms; 0 = switch at once). */
+  tailMs?: number;
 }
 
 export interface AutoLayoutDecision {
@@ -59,7 +64,9 @@ export interface AutoLayoutDecision {
 export const DEFAULT_AUTO_LEAD_MS = 2000;
 export const DEFAULT_AUTO_START_GRACE_MS = 5000;
 
-const RANK: Partial<Record<RoomPlayout['state'], number>> = { playing: 3, paused: 2, scheduled: 1 };
+export const DEFAULT_AUTO_TAIL_MS = 1000;
+
+const RANK: Partial<Record<RoomPlayout['state'], number>> = { playing: 4, paused: 3, scheduled: 2, ended: 1 };
 
 function talkName(p: RoomPlayout): string {
   return p.talk ? `"${p.talk}"` : `of ${p.endpointId}`;
@@ -68,6 +75,7 @@ function talkName(p: RoomPlayout): string {
 export function decideAutoLayout(input: AutoLayoutInput, o: AutoLayoutOptions = {}): AutoLayoutDecision {
   const leadMs = o.leadMs ?? DEFAULT_AUTO_LEAD_MS;
   const graceMs = o.startGraceMs ?? DEFAULT_AUTO_START_GRACE_MS;
+  const tailMs = o.tailMs ?? DEFAULT_AUTO_TAIL_MS;
   const { nowMs } = input;
   const video = input.sources;
   const hasCamera = (ep: string, unmutedOnly: boolean) =>
@@ -89,13 +97,17 @@ export function decideAutoLayout(input: AutoLayoutInput, o: AutoLayoutOptions = 
       recheck(from);
       recheck(until);
       if (nowMs >= from && nowMs < until && hasCamera(p.endpointId, true)) onStage.push(p);
+    } else if (p.state === 'ended' && p.sinceMs !== undefined && tailMs > 0) {
+      const until = p.sinceMs + tailMs;
+      recheck(until);
+      if (nowMs < until && hasCamera(p.endpointId, false)) onStage.push(p);
     }
   }
   const withRecheck = (d: AutoLayoutDecision): AutoLayoutDecision =>
     recheckAtMs !== undefined ? { ...d, recheckAtMs } : d;
 
   if (onStage.length) {
-    // Several playouts (unusual): playing before paused before starting; then the latest start; then the id.
+    // Several playouts (unusual): playing before paused before starting before ending; then the latest start; then the id.
     onStage.sort(
       (a, b) =>
         (RANK[b.state] ?? 0) - (RANK[a.state] ?? 0) ||
@@ -104,13 +116,20 @@ export function decideAutoLayout(input: AutoLayoutInput, o: AutoLayoutOptions = 
     );
     const p = onStage[0]!;
     const reason: AutoLayoutReason =
-      p.state === 'playing' ? 'talk-playing' : p.state === 'paused' ? 'talk-paused' : 'talk-starting';
-    const message =
-      reason === 'talk-playing'
-        ? `talk ${talkName(p)} is playing: stage (playout full frame)`
-        : reason === 'talk-paused'
-          ? `talk ${talkName(p)} is paused: stage kept (playout full frame)`
-          : `talk ${talkName(p)} starts at ${new Date(p.startsAtMs!).toISOString()}: stage taken ${leadMs} ms ahead so its first frame is on air`;
+      p.state === 'playing'
+        ? 'talk-playing'
+        : p.state === 'paused'
+          ? 'talk-paused'
+          : p.state === 'ended'
+            ? 'talk-ending'
+            : 'talk-starting';
+    const message = {
+      'talk-playing': () => `talk ${talkName(p)} is playing: stage (playout full frame)`,
+      'talk-paused': () => `talk ${talkName(p)} is paused: stage kept (playout full frame)`,
+      'talk-ending': () => `talk ${talkName(p)} ended: stage held ${tailMs} ms so its last frames are on air`,
+      'talk-starting': () =>
+        `talk ${talkName(p)} starts at ${new Date(p.startsAtMs!).toISOString()}: stage taken ${leadMs} ms ahead so its first frame is on air`,
+    }[reason as 'talk-playing' | 'talk-paused' | 'talk-ending' | 'talk-starting']();
     return withRecheck({ layout: { kind: 'single', pinned: p.endpointId }, reason, playout: p, message });
   }
 

@@ -36,6 +36,7 @@ export {
   sameAutoLayout,
   DEFAULT_AUTO_LEAD_MS,
   DEFAULT_AUTO_START_GRACE_MS,
+  DEFAULT_AUTO_TAIL_MS,
   type AutoLayout,
   type AutoLayoutDecision,
   type AutoLayoutInput,

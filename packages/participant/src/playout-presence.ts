@@ -1,7 +1,8 @@
 /**
  * The playout participant's state in its MUC presence (issue 8: the broadcast composite follows the stage):
  *
- *   <stagecast-playout xmlns="https://stagecast.dev/ns/playout" state="playing" talk="Opening" starts-at="2026-…Z"/>
+ *   <stagecast-playout xmlns="https://stagecast.dev/ns/playout" state="playing" talk="Opening"
+ *                      starts-at="2026-11-21T14:00:00.000Z" since="2026-11-21T14:00:00.012Z"/>
  *
  * published by startPlayout on every state change and read by any broadcast in the same room (stage worker or
  * `stagecast playout` + `stagecast broadcast` from the CLI): the room itself is the channel, no database needed.
@@ -20,6 +21,8 @@ export interface PlayoutPresence {
   talk?: string;
   /** Effective start of the talk (wall ms): position 0 is (or was) shown then. */
   startsAtMs?: number;
+  /** When the playout entered `state` (wall ms, the playout engine's clock). */
+  sinceMs?: number;
 }
 
 /** A playout participant seen in the room. */
@@ -34,6 +37,7 @@ export function playoutPresenceExtension(p: PlayoutPresence): PresenceExtension 
   if (p.talk) attrs.talk = p.talk.slice(0, MAX_TALK);
   if (p.startsAtMs !== undefined && Number.isFinite(p.startsAtMs))
     attrs['starts-at'] = new Date(p.startsAtMs).toISOString();
+  if (p.sinceMs !== undefined && Number.isFinite(p.sinceMs)) attrs.since = new Date(p.sinceMs).toISOString();
   return { name: PLAYOUT_PRESENCE_NAME, xmlns: PLAYOUT_PRESENCE_NS, attrs };
 }
 
@@ -41,6 +45,7 @@ const attrsSchema = z.object({
   state: playoutStateSchema,
   talk: z.string().max(MAX_TALK).optional(),
   'starts-at': z.iso.datetime({ offset: true }).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
 });
 
 /** The element's attributes → state; undefined for garbage (unknown state, bad time). */
@@ -52,6 +57,7 @@ export function parsePlayoutPresence(attrs: Readonly<Record<string, string>>): P
     state: a.state,
     ...(a.talk ? { talk: a.talk } : {}),
     ...(a['starts-at'] ? { startsAtMs: Date.parse(a['starts-at']) } : {}),
+    ...(a.since ? { sinceMs: Date.parse(a.since) } : {}),
   };
 }
 

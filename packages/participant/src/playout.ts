@@ -70,6 +70,7 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
   #videoMuted = false;
   /** Effective talk start published in presence (the schedule's T until the engine reports a moved start). */
   #startsAtMs: number;
+  #stateSinceMs = Date.now();
   #presenceChain: Promise<void> = Promise.resolve();
 
   /** @internal use startPlayout() */
@@ -117,6 +118,7 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
 
   async #onState({ sid: _sid, ...d }: EngineEventData<'playoutStateChanged'>): Promise<void> {
     this.#state = d.state;
+    this.#stateSinceMs = d.atMs;
     this.#log.info(d, `playout ${d.state} (${d.reason})`);
     this.safeEmit('stateChanged', d);
     // The room (a broadcast in auto layout) follows our state: presence first, before the slower steps below.
@@ -148,11 +150,11 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
   }
 
   /**
-   * `<stagecast-playout state talk starts-at>` in our presence (playout-presence.ts), re-sent with every presence;
+   * `<stagecast-playout state talk starts-at since>` in our presence (playout-presence.ts), re-sent with every presence;
    * serialised so the room sees the states in order.
    */
   #publishPresence(): void {
-    const ext = playoutPresenceExtension({ state: this.#state, talk: this.#spec.countdown.title, startsAtMs: this.#startsAtMs });
+    const ext = playoutPresenceExtension({ state: this.#state, talk: this.#spec.countdown.title, startsAtMs: this.#startsAtMs, sinceMs: this.#stateSinceMs });
     this.#presenceChain = this.#presenceChain.then(async () => {
       const j = this.participant.jitsi;
       if (!j || this.participant.isClosed) return;
