@@ -5,11 +5,11 @@ import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '../../server/api/root.js';
 import { errorMessage, useAdminApi } from './admin-api.js';
 import { FormError } from './form-error.js';
+import { formatPosition, playoutActionEnabled, type PlayoutAction } from './playout-view.js';
 
 type Status = inferRouterOutputs<AppRouter>['live']['status'];
 type RoomStatus = Status['rooms'][number];
 type RoleStatus = RoomStatus['roles'][number];
-type PlayoutAction = 'startNow' | 'pause' | 'resume' | 'skip' | 'stop' | 'restart';
 const layouts = ['auto', 'speaker', 'grid', 'side-by-side', 'countdown'] as const;
 const layoutLabels: Record<(typeof layouts)[number], string> = {
   auto: 'Auto (follow the stage)',
@@ -21,55 +21,20 @@ const layoutLabels: Record<(typeof layouts)[number], string> = {
 const roleLabels = { clock: 'Clock participant', broadcast: 'Broadcast', playout: 'Playout' } as const;
 const pollMs = 3000;
 
-/** Organizer controls of the running playout, and in which reported playout states the engine accepts them. */
-const playoutButtons: { action: PlayoutAction; label: string; title: string; when: readonly string[] }[] = [
-  {
-    action: 'startNow',
-    label: 'Start now',
-    title: 'Start the talk now (a short countdown first)',
-    when: ['scheduled', 'ended', 'stopped', 'failed'],
-  },
-  { action: 'pause', label: 'Pause', title: 'Pause the talk (slate shows)', when: ['playing'] },
-  { action: 'resume', label: 'Resume', title: 'Continue the paused talk where it stopped', when: ['paused'] },
-  {
-    action: 'skip',
-    label: 'Skip',
-    title: 'End the talk now (what follows it shows)',
-    when: ['scheduled', 'playing', 'paused'],
-  },
-  {
-    action: 'stop',
-    label: 'Stop',
-    title: 'Stop the talk (the playout stays in the room)',
-    when: ['scheduled', 'playing', 'paused', 'ended', 'failed'],
-  },
-  {
-    action: 'restart',
-    label: 'Restart',
-    title: 'Play the talk again from the beginning',
-    when: ['scheduled', 'playing', 'paused', 'ended', 'stopped', 'failed'],
-  },
+/** Organizer controls of the running playout (offered by playoutActionEnabled for the reported state). */
+const playoutButtons: { action: PlayoutAction; label: string; title: string }[] = [
+  { action: 'startNow', label: 'Start now', title: 'Start the talk now (a short countdown first)' },
+  { action: 'pause', label: 'Pause', title: 'Pause the talk (slate shows)' },
+  { action: 'resume', label: 'Resume', title: 'Continue the paused talk where it stopped' },
+  { action: 'skip', label: 'Skip', title: 'End the talk now (what follows it shows)' },
+  { action: 'stop', label: 'Stop', title: 'Stop the talk (the playout stays in the room)' },
+  { action: 'restart', label: 'Restart', title: 'Play the talk again from the beginning' },
 ];
 
-const actionLabels: Record<PlayoutAction, string> = {
-  startNow: 'Start now',
-  pause: 'Pause',
-  resume: 'Resume',
-  skip: 'Skip',
-  stop: 'Stop',
-  restart: 'Restart',
-};
-
-/** 83_400 → "01:23"; an hour or more → "1:01:23". */
-export function formatPosition(ms: number | null | undefined): string {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '--:--';
-  const total = Math.floor(ms / 1000);
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const sec = total % 60;
-  const mmss = `${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}`;
-  return h > 0 ? `${h}:${mmss}` : mmss;
-}
+const actionLabels = Object.fromEntries(playoutButtons.map((b) => [b.action, b.label])) as Record<
+  PlayoutAction,
+  string
+>;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -338,7 +303,7 @@ function PlayoutControls({
             className="button button--small"
             type="button"
             title={b.title}
-            disabled={disabled || !running || playout === null || !b.when.includes(playout)}
+            disabled={disabled || !running || !playoutActionEnabled(b.action, playout)}
             onClick={() => onAction(b.action)}
           >
             {sending === b.action ? `${b.label}…` : b.label}
