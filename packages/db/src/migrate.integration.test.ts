@@ -42,6 +42,7 @@ describe('migrate and createTestDatabase', () => {
       'conferences',
       'job_records',
       'login_attempts',
+      'playout_commands',
       'room_controls',
       'rooms',
       'schedule_imports',
