@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { avc1Codec, h264Level, parseMasterPlaylist, renderMasterPlaylist } from './codecs.js';
+import { avc1Codec, compositeVideoCodec, h264Level, parseMasterPlaylist, renderMasterPlaylist } from './codecs.js';
 
 describe('H.264 level and codec strings', () => {
   it('picks the lowest level that fits (never below 3) and names it like the SPS does', () => {
@@ -52,5 +52,16 @@ describe('H.264 level and codec strings', () => {
     expect(Number(v[0]!.attributes.BANDWIDTH)).toBeGreaterThan(Number(v[0]!.attributes['AVERAGE-BANDWIDTH']));
     expect(Number(v[1]!.attributes.BANDWIDTH)).toBeLessThan(Number(v[0]!.attributes.BANDWIDTH));
     expect(() => renderMasterPlaylist([])).toThrow(RangeError);
+  });
+});
+
+describe('x264 profile by preset', () => {
+  it('ultrafast → Constrained Baseline, the others High', () => {
+    expect(compositeVideoCodec({ width: 640, height: 360, fps: 30, bitrate: 800_000, speedPreset: 'ultrafast' })).toBe(
+      'avc1.42c01e',
+    );
+    expect(
+      compositeVideoCodec({ width: 1280, height: 720, fps: 30, bitrate: 2_500_000, speedPreset: 'veryfast' }),
+    ).toBe('avc1.64001f');
   });
 });

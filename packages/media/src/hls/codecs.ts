@@ -59,6 +59,25 @@ export function avc1Codec(profile: keyof typeof PROFILE_IDC, levelIdc: number): 
   return `avc1.${hex(PROFILE_IDC[profile])}${hex(PROFILE_COMPAT[profile])}${hex(levelIdc)}`;
 }
 
+/**
+ * What x264 writes into the SPS for a speed preset: `ultrafast` turns off CABAC, 8×8 transforms and B-frames, so x264
+ * signals Constrained Baseline whatever the caps ask; every other preset (with tune=zerolatency) uses High features.
+ */
+export function x264Profile(speedPreset: string): keyof typeof PROFILE_IDC {
+  return speedPreset === 'ultrafast' ? 'baseline' : 'high';
+}
+
+/** The avc1 codec string of a composite encoder (level pinned by x264Description, profile from the preset). */
+export function compositeVideoCodec(o: {
+  width: number;
+  height: number;
+  fps: number;
+  bitrate: number;
+  speedPreset: string;
+}): string {
+  return avc1Codec(x264Profile(o.speedPreset), h264Level(o).idc);
+}
+
 /** AAC-LC (avenc_aac's profile). */
 export const AAC_LC_CODEC = 'mp4a.40.2';
 

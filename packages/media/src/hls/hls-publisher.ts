@@ -73,7 +73,12 @@ export class HlsPublisher {
   addSegment(segment: ClosedSegment, discontinuity = false): Promise<void> {
     if (this.#closed) return Promise.resolve();
     const uri = basename(segment.path);
-    const entry = { uri, durationSeconds: segment.durationSeconds, programDateTime: segment.programDateTime, discontinuity };
+    const entry = {
+      uri,
+      durationSeconds: segment.durationSeconds,
+      programDateTime: segment.programDateTime,
+      discontinuity,
+    };
     const { evicted } = this.#live.append(entry);
     this.#event?.append(entry);
     this.stats.segments++;

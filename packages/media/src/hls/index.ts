@@ -16,6 +16,8 @@ export { HlsPublisher, type HlsPublisherOptions, type ClosedSegment, type HlsPub
 export {
   AAC_LC_CODEC,
   avc1Codec,
+  compositeVideoCodec,
+  x264Profile,
   h264Level,
   parseMasterPlaylist,
   renderMasterPlaylist,

@@ -62,7 +62,11 @@ describe('OriginUploader', () => {
     const first = await startOrigin();
     const port = first.port;
     await first.close(); // origin down
-    const up = new OriginUploader({ baseUrl: `http://127.0.0.1:${port}/hls/r/`, initialBackoffMs: 20, maxBackoffMs: 100 });
+    const up = new OriginUploader({
+      baseUrl: `http://127.0.0.1:${port}/hls/r/`,
+      initialBackoffMs: 20,
+      maxBackoffMs: 100,
+    });
     cleanups.push(() => up.close());
     for (let i = 0; i < 3; i++) up.putSegment(`seg-${i}.ts`, await segmentFile(`seg-${i}.ts`, `S${i}`));
     up.putPlaylist('index.m3u8', 'v1');
@@ -73,7 +77,12 @@ describe('OriginUploader', () => {
     const back = await startOrigin(port);
     cleanups.push(back.close);
     expect(await up.flush(10_000)).toBe(true);
-    expect([...back.files.keys()].sort()).toEqual(['/hls/r/index.m3u8', '/hls/r/seg-0.ts', '/hls/r/seg-1.ts', '/hls/r/seg-2.ts']);
+    expect([...back.files.keys()].sort()).toEqual([
+      '/hls/r/index.m3u8',
+      '/hls/r/seg-0.ts',
+      '/hls/r/seg-1.ts',
+      '/hls/r/seg-2.ts',
+    ]);
     expect(back.files.get('/hls/r/index.m3u8')).toBe('v2');
     expect(back.log.at(-1)).toBe('PUT /hls/r/index.m3u8');
     expect(up.stats.healthy).toBe(true);
@@ -83,7 +92,12 @@ describe('OriginUploader', () => {
     const first = await startOrigin();
     const port = first.port;
     await first.close();
-    const up = new OriginUploader({ baseUrl: `http://127.0.0.1:${port}/x/`, initialBackoffMs: 10, maxBackoffMs: 20, maxQueuedSegments: 3 });
+    const up = new OriginUploader({
+      baseUrl: `http://127.0.0.1:${port}/x/`,
+      initialBackoffMs: 10,
+      maxBackoffMs: 20,
+      maxQueuedSegments: 3,
+    });
     cleanups.push(() => up.close());
     for (let i = 0; i < 8; i++) up.putSegment(`seg-${i}.ts`, await segmentFile(`seg-${i}.ts`, 'x'));
     const back = await startOrigin(port);

@@ -93,7 +93,9 @@ export class OriginUploader {
   constructor(options: OriginUploaderOptions) {
     this.#base = new URL(options.baseUrl.endsWith('/') ? options.baseUrl : `${options.baseUrl}/`);
     if (!/^https?:$/.test(this.#base.protocol)) {
-      throw new TypeError(`origin URL must be http(s), got ${this.#base.protocol} — e.g. http://origin.example/hls/room/`);
+      throw new TypeError(
+        `origin URL must be http(s), got ${this.#base.protocol} — e.g. http://origin.example/hls/room/`,
+      );
     }
     this.#opts = {
       baseUrl: this.#base.toString(),
@@ -119,7 +121,13 @@ export class OriginUploader {
   /** Replace the pending version of a playlist; it is sent after every segment queued before it. */
   putPlaylist(name: string, body: string): void {
     this.#ensureOpen();
-    this.#pendingPlaylists.set(name, { kind: 'put-text', name, body, contentType: contentTypeFor(name), enqueuedAt: Date.now() });
+    this.#pendingPlaylists.set(name, {
+      kind: 'put-text',
+      name,
+      body,
+      contentType: contentTypeFor(name),
+      enqueuedAt: Date.now(),
+    });
     this.#kick();
   }
 
@@ -220,7 +228,12 @@ export class OriginUploader {
         this.stats.lastError = error instanceof Error ? error.message : String(error);
         // A missing file to delete is already deleted; a 404 on DELETE is success in practice.
         if (task.kind === 'delete' && error instanceof OriginUploadError && /\b404\b/.test(error.message)) return;
-        if (task.kind === 'put-file' && error instanceof OriginUploadError && error.reason === 'network' && /ENOENT/.test(error.message)) {
+        if (
+          task.kind === 'put-file' &&
+          error instanceof OriginUploadError &&
+          error.reason === 'network' &&
+          /ENOENT/.test(error.message)
+        ) {
           this.stats.dropped++;
           return; // local segment vanished (rotated away): nothing to retry
         }
@@ -228,7 +241,16 @@ export class OriginUploader {
         const delay = backoff * (0.8 + Math.random() * 0.4);
         attempt++;
         this.stats.retries++;
-        this.#logger?.warn({ name: task.name, attempt, delayMs: Math.round(delay), err: this.stats.lastError, tookMs: Date.now() - started }, 'origin upload failed; retrying');
+        this.#logger?.warn(
+          {
+            name: task.name,
+            attempt,
+            delayMs: Math.round(delay),
+            err: this.stats.lastError,
+            tookMs: Date.now() - started,
+          },
+          'origin upload failed; retrying',
+        );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
           this.#abort.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
@@ -247,7 +269,9 @@ export class OriginUploader {
         // Copied into an ArrayBuffer-backed array: a BodyInit under both the DOM and Node fetch typings.
         body = new Uint8Array(await readFile(task.path));
       } catch (error: unknown) {
-        throw new OriginUploadError('network', `cannot read ${task.path}: ${(error as Error).message}`, { cause: error });
+        throw new OriginUploadError('network', `cannot read ${task.path}: ${(error as Error).message}`, {
+          cause: error,
+        });
       }
     } else if (task.kind === 'put-text') body = task.body;
     let response: Response;
@@ -260,11 +284,18 @@ export class OriginUploader {
       });
     } catch (error: unknown) {
       const timeout = error instanceof Error && error.name === 'TimeoutError';
-      throw new OriginUploadError(timeout ? 'timeout' : 'network', `${task.kind} ${url.pathname} failed: ${(error as Error).message}`, { cause: error });
+      throw new OriginUploadError(
+        timeout ? 'timeout' : 'network',
+        `${task.kind} ${url.pathname} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     await response.arrayBuffer().catch(() => undefined);
     if (!response.ok) {
-      throw new OriginUploadError('http-status', `${task.kind} ${url.pathname} answered ${response.status} ${response.statusText}`);
+      throw new OriginUploadError(
+        'http-status',
+        `${task.kind} ${url.pathname} answered ${response.status} ${response.statusText}`,
+      );
     }
   }
 }

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { HlsPlaylist, parsePlaylist } from './playlist.js';
 
 const t0 = Date.parse('2026-11-21T12:00:00.000Z');
-const seg = (i: number, d = 1) => ({ uri: `seg-${i}.ts`, durationSeconds: d, programDateTime: new Date(t0 + i * 1000) });
+const seg = (i: number, d = 1) => ({
+  uri: `seg-${i}.ts`,
+  durationSeconds: d,
+  programDateTime: new Date(t0 + i * 1000),
+});
 
 describe('HlsPlaylist', () => {
   it('writes PROGRAM-DATE-TIME for every segment and slides the window', () => {

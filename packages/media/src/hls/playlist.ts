@@ -35,7 +35,10 @@ export class HlsPlaylist {
 
   constructor(options: HlsPlaylistOptions) {
     if (!(options.targetDurationSeconds > 0)) throw new RangeError('targetDurationSeconds must be > 0');
-    if (options.kind === 'live' && options.windowSize * options.targetDurationSeconds < 3 * options.targetDurationSeconds) {
+    if (
+      options.kind === 'live' &&
+      options.windowSize * options.targetDurationSeconds < 3 * options.targetDurationSeconds
+    ) {
       throw new RangeError('a live playlist needs a window of at least 3 segments (RFC 8216 §6.2.2)');
     }
     this.#options = options;
@@ -58,7 +61,11 @@ export class HlsPlaylist {
     if (!(segment.durationSeconds > 0) || !Number.isFinite(segment.durationSeconds)) {
       throw new RangeError(`segment ${segment.uri} has an invalid duration ${segment.durationSeconds}`);
     }
-    const added: HlsSegment = { ...segment, discontinuity: segment.discontinuity ?? false, sequence: this.#nextSequence++ };
+    const added: HlsSegment = {
+      ...segment,
+      discontinuity: segment.discontinuity ?? false,
+      sequence: this.#nextSequence++,
+    };
     this.#segments.push(added);
     this.#maxDuration = Math.max(this.#maxDuration, added.durationSeconds);
     const evicted: HlsSegment[] = [];
@@ -112,7 +119,13 @@ export interface ParsedPlaylist {
 export function parsePlaylist(text: string): ParsedPlaylist {
   const lines = text.split(/\r?\n/).map((l) => l.trim());
   if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist: first line must be #EXTM3U');
-  const result: ParsedPlaylist = { targetDuration: 0, mediaSequence: 0, discontinuities: 0, ended: false, segments: [] };
+  const result: ParsedPlaylist = {
+    targetDuration: 0,
+    mediaSequence: 0,
+    discontinuities: 0,
+    ended: false,
+    segments: [],
+  };
   let pendingDuration: number | null = null;
   let pendingPdt: Date | null = null;
   for (const line of lines.slice(1)) {
@@ -120,7 +133,8 @@ export function parsePlaylist(text: string): ParsedPlaylist {
     else if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) result.mediaSequence = Number(line.split(':')[1]);
     else if (line === '#EXT-X-DISCONTINUITY') result.discontinuities++;
     else if (line === '#EXT-X-ENDLIST') result.ended = true;
-    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) pendingPdt = new Date(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
+    else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:'))
+      pendingPdt = new Date(line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length));
     else if (line.startsWith('#EXTINF:')) pendingDuration = Number.parseFloat(line.slice('#EXTINF:'.length));
     else if (line.length > 0 && !line.startsWith('#')) {
       if (pendingDuration === null) throw new Error(`segment ${line} has no #EXTINF`);

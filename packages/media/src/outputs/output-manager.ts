@@ -174,7 +174,7 @@ export class OutputManager {
     bin.messageForward = true; // its EOS reaches the bus as GstBinForwarded: stop() waits for it
     this.#host.pipeline.add(bin);
     const out: LocalOutput = { spec, bin, links: [], openedAt: null, bytes: 0, lastBytes: 0, state: 'running' };
-    let videoTee = this.#tee('vout');
+    const videoTee = this.#tee('vout');
     if (spec.kind === 'hls' && spec.rendition) {
       const name = `venc_${spec.id.replace(/[^\w]/g, '_')}`;
       const enc = parseBin(
@@ -184,20 +184,29 @@ export class OutputManager {
       );
       enc.name = `enc-${spec.id}`;
       enc.addPad(Gst.GhostPad.new('sink', enc.getByName('in').getStaticPad('sink')));
+      // The encoder's tee sits inside its bin: the output bin (a sibling) links to a ghost of one of its pads.
+      const innerTee = enc.getByName(name);
+      const teePad = innerTee.requestPadSimple('src_%u');
+      enc.addPad(Gst.GhostPad.new('src', teePad));
       this.#host.pipeline.add(enc);
       enc.syncStateWithParent();
       this.#grid.add(enc.getByName('x264'));
       const link = this.#linkTee(this.#tee('vraw'), enc.getStaticPad('sink'), `rendition ${spec.id}`);
       out.encoder = { bin: enc, link };
-      videoTee = enc.getByName(name);
+      bin.syncStateWithParent();
+      const r = enc.getStaticPad('src').link(bin.getStaticPad('video'));
+      if (r !== Gst.PadLinkReturn.OK) throw new OutputFailure('pipeline', `cannot link ${spec.id} video: ${r}`);
+      out.links.push({ tee: innerTee, pad: teePad });
+    } else {
+      bin.syncStateWithParent();
+      out.links.push(this.#linkTee(videoTee, bin.getStaticPad('video'), `${spec.id} video`));
     }
-    bin.syncStateWithParent();
-    out.links.push(this.#linkTee(videoTee, bin.getStaticPad('video'), `${spec.id} video`));
     out.links.push(this.#linkTee(this.#tee('aout'), bin.getStaticPad('audio'), `${spec.id} audio`));
     this.#local.set(spec.id, out);
     // A keyframe now: splitmuxsink/the muxers do not wait for one (a segment starting with delta frames does not
-    // decode). So an HLS output joining a running encoder starts with one short segment ending on the grid.
-    requestKeyframe(out.links[0]!.pad);
+    // decode). So an HLS output joining a running encoder starts with one short segment ending on the grid. (A
+    // rendition's own new encoder starts with one anyway.)
+    if (!out.encoder) requestKeyframe(out.links[0]!.pad);
     this.#state(spec.id, spec.kind, 'running');
   }
 
