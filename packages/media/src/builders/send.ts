@@ -10,6 +10,7 @@ import { encoderSettingsSchema } from '../protocol/messages.js';
 import { FILE_CONCAT } from '../engine/file-source-names.js';
 import { URI_AUDIO_LEVEL } from '../engine/sdp.js';
 import { playoutSkeletonDescription } from '../playout/playout-source.js';
+import { PLAYOUT_ENCODER, PLAYOUT_ENCODER_SYNC, PLAYOUT_FUNNEL, PLAYOUT_PAY } from '../playout/playout-names.js';
 
 export type MediaFormat = 'raw' | 'vp8' | 'h264' | 'opus' | 'other';
 
@@ -103,6 +104,12 @@ export interface VideoChainParams {
   pt: number;
   ssrc: number;
   encoder?: EncoderSettings;
+  /**
+   * Scheduled playout (playout/README.md "Passthrough"): name the encoder, pace its output with a clocksync and put a
+   * funnel before the payloader, so the playout can splice the talk file's own encoded frames into the same
+   * payloader/SSRC. `tsOffsetNs`: both the encoder output and the spliced file are released at running time + this.
+   */
+  playoutSplice?: { tsOffsetNs: number };
 }
 
 /** raw/encoded video → RTP payloader (no capsfilter/tail: the engine links to the negotiated RTP caps). */
@@ -112,10 +119,11 @@ export function videoChainDescription(p: VideoChainParams): {
   passthrough: boolean;
 } {
   const enc = encoderSettingsSchema.parse(p.encoder ?? {});
+  const payName = p.playoutSplice ? `name=${PLAYOUT_PAY} ` : '';
   const pay =
     p.codec === 'vp8'
-      ? `rtpvp8pay pt=${p.pt} ssrc=${p.ssrc} picture-id-mode=15-bit mtu=1200`
-      : `rtph264pay pt=${p.pt} ssrc=${p.ssrc} config-interval=-1 aggregate-mode=zero-latency mtu=1200`;
+      ? `rtpvp8pay ${payName}pt=${p.pt} ssrc=${p.ssrc} picture-id-mode=15-bit mtu=1200`
+      : `rtph264pay ${payName}pt=${p.pt} ssrc=${p.ssrc} config-interval=-1 aggregate-mode=zero-latency mtu=1200`;
   if (p.input === p.codec) {
     const parse = p.codec === 'h264' ? 'h264parse ! video/x-h264,stream-format=byte-stream,alignment=au ! ' : '';
     return { description: `queue ! ${parse}${pay}`, transcode: false, passthrough: true };
@@ -128,15 +136,22 @@ export function videoChainDescription(p: VideoChainParams): {
       enc.framerate ? `,framerate=${enc.framerate}/1` : ''
     }`,
   ].join(' ! ');
+  const splice = p.playoutSplice;
+  const encName = splice ? `name=${PLAYOUT_ENCODER} ` : '';
   const encoder =
     p.codec === 'vp8'
-      ? `vp8enc deadline=1 cpu-used=8 end-usage=cbr target-bitrate=${enc.videoBitrate} keyframe-max-dist=${enc.keyframeInterval} ` +
+      ? `vp8enc ${encName}deadline=1 cpu-used=8 end-usage=cbr target-bitrate=${enc.videoBitrate} keyframe-max-dist=${enc.keyframeInterval} ` +
         `lag-in-frames=0 error-resilient=partitions threads=2`
-      : `x264enc tune=zerolatency speed-preset=ultrafast bitrate=${Math.round(enc.videoBitrate / 1000)} ` +
-        `key-int-max=${enc.keyframeInterval} ! video/x-h264,profile=constrained-baseline ! h264parse`;
+      : `x264enc ${encName}tune=zerolatency speed-preset=ultrafast bitrate=${Math.round(enc.videoBitrate / 1000)} ` +
+        `key-int-max=${enc.keyframeInterval} ! video/x-h264,profile=constrained-baseline ! h264parse` +
+        (splice ? ' ! video/x-h264,stream-format=byte-stream,alignment=au' : '');
   const decode = p.input === 'raw' ? '' : 'decodebin ! ';
+  const spliced = splice
+    ? ` ! clocksync name=${PLAYOUT_ENCODER_SYNC} sync=true ts-offset=${Math.round(splice.tsOffsetNs)} ! ` +
+      `funnel name=${PLAYOUT_FUNNEL} forward-sticky-events=true`
+    : '';
   return {
-    description: `queue max-size-buffers=3 leaky=downstream ! ${decode}${raw} ! ${encoder} ! ${pay}`,
+    description: `queue max-size-buffers=3 leaky=downstream ! ${decode}${raw} ! ${encoder}${spliced} ! ${pay}`,
     transcode: p.input !== 'raw',
     passthrough: false,
   };

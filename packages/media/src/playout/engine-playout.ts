@@ -21,11 +21,23 @@ function consoleLogger(prefix: string): Logger {
       const obj = typeof a === 'string' ? {} : a;
       console.log(`[${prefix}] playout ${level}: ${msg} ${JSON.stringify(obj)}`);
     };
-  const log: Logger = { debug: () => {}, info: line('info'), warn: line('warn'), error: line('error'), child: () => log };
+  const log: Logger = {
+    debug: () => {},
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    child: () => log,
+  };
   return log;
 }
 
-export function startSessionPlayout(o: { sid: string; bin: any; pipeline: any; spec: PlayoutSpec; emit: Emit }): PlayoutSource {
+export function startSessionPlayout(o: {
+  sid: string;
+  bin: any;
+  pipeline: any;
+  spec: PlayoutSpec;
+  emit: Emit;
+}): PlayoutSource {
   const { sid, emit } = o;
   const p = new PlayoutSource({
     gi: { Gst, GstController },

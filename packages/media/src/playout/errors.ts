@@ -1,6 +1,7 @@
 import { MediaError } from '../errors.js';
 
-export type PlayoutErrorReason = 'invalid-action' | 'no-playout' | 'bad-spec' | 'gstreamer' | 'closed';
+export type PlayoutErrorReason =
+  'invalid-action' | 'no-playout' | 'bad-spec' | 'gstreamer' | 'closed' | 'passthrough-unavailable';
 
 /** Playout misuse or failure; the message says what to do. */
 export class PlayoutError extends MediaError {

@@ -6,7 +6,12 @@ const base = { startMarginMs: 2000, openAheadMs: 300_000, policy: 'from-start' a
 
 describe('planStart', () => {
   it('switches exactly at T from position 0 when there is time to preroll', () => {
-    expect(planStart({ ...base, startsAtMs: 100_000, nowMs: 20_000 })).toEqual({ switchAtMs: 100_000, positionMs: 0, late: null, openNow: true });
+    expect(planStart({ ...base, startsAtMs: 100_000, nowMs: 20_000 })).toEqual({
+      switchAtMs: 100_000,
+      positionMs: 0,
+      late: null,
+      openNow: true,
+    });
   });
   it('opens the file only openAheadMs before T', () => {
     expect(planStart({ ...base, startsAtMs: 1_000_000, nowMs: 0 }).openNow).toBe(false);
@@ -52,13 +57,28 @@ describe('positions', () => {
 
 describe('playoutSourceSchema', () => {
   it('fills defaults and accepts ISO instants', () => {
-    const s = playoutSourceSchema.parse({ kind: 'playout', location: '/talk.webm', startsAt: '2026-11-21T14:00:00+01:00' });
+    const s = playoutSourceSchema.parse({
+      kind: 'playout',
+      location: '/talk.webm',
+      startsAt: '2026-11-21T14:00:00+01:00',
+    });
     expect(s.startsAt).toBe(Date.parse('2026-11-21T13:00:00Z'));
-    expect(s).toMatchObject({ latePolicy: 'from-start', width: 1280, height: 720, fps: 30, after: { kind: 'slate', text: 'Q&A' } });
+    expect(s).toMatchObject({
+      latePolicy: 'from-start',
+      width: 1280,
+      height: 720,
+      fps: 30,
+      after: { kind: 'slate', text: 'Q&A' },
+    });
     expect(s.countdown.style.background).toBe('#101820');
   });
   it('names the bad field', () => {
-    const r = playoutSourceSchema.safeParse({ kind: 'playout', location: '/t.webm', startsAt: 'tomorrow', latePolicy: 'whenever' });
+    const r = playoutSourceSchema.safeParse({
+      kind: 'playout',
+      location: '/t.webm',
+      startsAt: 'tomorrow',
+      latePolicy: 'whenever',
+    });
     expect(r.success).toBe(false);
     expect(r.error?.message).toMatch(/ISO 8601/);
     expect(r.error?.message).toMatch(/latePolicy|from-start/);

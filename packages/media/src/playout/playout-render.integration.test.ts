@@ -22,7 +22,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const states = (lines: PlayoutRenderLine[]) => lines.filter((l) => l.event === 'state').map((l) => `${String(l.state)}:${String(l.reason)}`);
+const states = (lines: PlayoutRenderLine[]) =>
+  lines.filter((l) => l.event === 'state').map((l) => `${String(l.state)}:${String(l.reason)}`);
 
 describe('playout source (standalone renderer, REALTIME clock)', () => {
   it('counts down, shows frame 0 of the talk on the frame whose wall time is T, then the Q&A slate', async () => {
@@ -31,7 +32,9 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
     const r = await renderPlayout({ out, durationMs: 12_000, playout: { location: talk, startsAt, ...size } });
     expect(states(r.lines)).toEqual(['scheduled:scheduled', 'playing:switched', 'ended:end-of-file']);
     const m = await measureStart(out, { baseTimeNs: r.baseTimeNs, startsAtMs: startsAt, ...size });
-    console.log(`sender-side start: frame #${m.frameNumber} at ${m.errorMs?.toFixed(2)} ms (${m.errorFrames?.toFixed(3)} frames) from its scheduled wall time`);
+    console.log(
+      `sender-side start: frame #${m.frameNumber} at ${m.errorMs?.toFixed(2)} ms (${m.errorFrames?.toFixed(3)} frames) from its scheduled wall time`,
+    );
     expect(m.frameNumber).not.toBeNull();
     // The output frame whose interval contains T shows the talk: its start lies within one frame before T.
     expect(Math.abs(m.errorFrames!)).toBeLessThanOrEqual(1.05);
@@ -45,7 +48,11 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
   it('late start, join-in: seeks to the offset the schedule implies (frame n at T + n/fps)', async () => {
     const out = join(dir, 'late.mkv');
     const startsAt = Date.now() - 1500; // the job "started" after T
-    const r = await renderPlayout({ out, durationMs: 9000, playout: { location: talk30, startsAt, latePolicy: 'join-in', ...size } });
+    const r = await renderPlayout({
+      out,
+      durationMs: 9000,
+      playout: { location: talk30, startsAt, latePolicy: 'join-in', ...size },
+    });
     const late = r.lines.find((l) => l.event === 'lateStart');
     expect(late).toMatchObject({ policy: 'join-in' });
     expect(Number(late!.lateMs)).toBeGreaterThan(1000);
@@ -81,10 +88,18 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
     const seg = mainSegments(layers);
     expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate', 'talk', 'slate']);
     // The resumed talk starts at the paused position (OCR of its first frame vs the position at pause).
-    const resumed = await measureStart(out, { baseTimeNs: r.baseTimeNs, startsAtMs: 0, ...size, fromFrame: seg[3]!.first });
+    const resumed = await measureStart(out, {
+      baseTimeNs: r.baseTimeNs,
+      startsAtMs: 0,
+      ...size,
+      fromFrame: seg[3]!.first,
+    });
     const expected = (Number(paused!.positionMs) / 1000) * 30;
     expect(resumed.frameNumber).not.toBeNull();
-    expect(Math.abs(resumed.frameNumber! - expected), `resumed at frame #${resumed.frameNumber} (index ${resumed.index}), paused at ${expected.toFixed(1)}; segments ${JSON.stringify(seg)}`).toBeLessThanOrEqual(4);
+    expect(
+      Math.abs(resumed.frameNumber! - expected),
+      `resumed at frame #${resumed.frameNumber} (index ${resumed.index}), paused at ${expected.toFixed(1)}; segments ${JSON.stringify(seg)}`,
+    ).toBeLessThanOrEqual(4);
   }, 120_000);
 
   it('a truncated file falls back to the error slate with an alert; the pipeline keeps running', async () => {

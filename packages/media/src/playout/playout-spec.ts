@@ -16,7 +16,9 @@ const hexColor = z
 /** Epoch ms or an ISO 8601 instant with offset → epoch ms. */
 export const instantSchema = z.union([
   z.number().int().nonnegative(),
-  z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-11-21T14:00:00+01:00' }).transform((s) => Date.parse(s)),
+  z.iso
+    .datetime({ offset: true, error: 'must be an ISO 8601 instant with offset, e.g. 2026-11-21T14:00:00+01:00' })
+    .transform((s) => Date.parse(s)),
 ]);
 
 /** What the room sees when the talk is over (or skipped). */
@@ -67,6 +69,15 @@ export type PlayoutHold = z.output<typeof playoutHoldSchema>;
 export const latePolicySchema = z.enum(['from-start', 'join-in']);
 export type LatePolicy = z.output<typeof latePolicySchema>;
 
+/**
+ * How the talk's video reaches the room. `transcode`: decoded, composited, re-encoded (any file). `passthrough`: the
+ * file's own encoded frames are spliced into the payloader (no decode/encode during the talk); needs the session's
+ * negotiated codec (VP8, or constrained-baseline/baseline H.264). `auto`: passthrough when the file matches the
+ * session (codec, profile, width × height) and the talk starts from position 0, otherwise transcode.
+ */
+export const playoutModeSchema = z.enum(['auto', 'passthrough', 'transcode']);
+export type PlayoutMode = z.output<typeof playoutModeSchema>;
+
 export const playoutSourceSchema = z
   .object({
     kind: z.literal('playout'),
@@ -79,6 +90,8 @@ export const playoutSourceSchema = z
      * to the offset the schedule implies, so the talk ends when the schedule says.
      */
     latePolicy: latePolicySchema.default('from-start'),
+    /** Passthrough or transcode of the talk's video (playoutModeSchema); the choice is reported (playoutModeChosen). */
+    mode: playoutModeSchema.default('auto'),
     /** Lead used when a start is decided late (start now, resume, restart, late start): time to open and preroll. */
     startMarginMs: z.number().int().min(300).max(30_000).default(2000),
     /** The file is opened and prerolled this long before T (earlier jobs just count down until then). */
@@ -127,3 +140,26 @@ export const playoutStatusSchema = z.object({
   effectiveStartMs: z.number().nullable(),
 });
 export type PlayoutStatus = z.output<typeof playoutStatusSchema>;
+
+/** Why the playout plays a talk branch the way it does (engine event `playoutModeChosen`, also logged). */
+export const playoutModeChosenSchema = z.object({
+  requested: playoutModeSchema,
+  mode: z.enum(['passthrough', 'transcode']),
+  /** Machine-readable cause, e.g. `codec-match`, `codec-mismatch`, `seek`, `requested`, `size-mismatch`. */
+  reason: z.string(),
+  /** The talk's video caps as opened (e.g. `video/x-vp8`), null when unknown. */
+  fileCodec: z.string().nullable(),
+  /** The session's negotiated video codec (null: the playout has no encoded path to splice into). */
+  sessionCodec: z.enum(['vp8', 'h264']).nullable(),
+  message: z.string(),
+});
+export type PlayoutModeChosen = z.output<typeof playoutModeChosenSchema>;
+
+export const playoutAlertReasonSchema = z.enum([
+  'file-error',
+  'file-ended-early',
+  'countdown-failed',
+  'preroll-late',
+  'passthrough-unavailable',
+]);
+export type PlayoutAlertReason = z.output<typeof playoutAlertReasonSchema>;

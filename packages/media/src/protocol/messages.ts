@@ -12,6 +12,8 @@ import {
   playoutSourceSchema,
   playoutStateSchema,
   playoutStatusSchema,
+  playoutModeChosenSchema,
+  playoutAlertReasonSchema,
   latePolicySchema,
 } from '../playout/playout-spec.js';
 import { compositeEventSchemas, compositeRequestSchemas, compositeResultSchemas } from '../composite/protocol.js';
@@ -431,9 +433,11 @@ export const eventSchemas = {
   /** Something the organisers must know (the room stays up, the slate shows): a broken file, a late preroll. */
   playoutAlerted: z.object({
     sid: z.string(),
-    reason: z.enum(['file-error', 'file-ended-early', 'countdown-failed', 'preroll-late']),
+    reason: playoutAlertReasonSchema,
     message: z.string(),
   }),
+  /** Per talk branch: passthrough or transcode, and why (playout/README.md "Passthrough"). */
+  playoutModeChosen: playoutModeChosenSchema.extend({ sid: z.string() }),
   ...compositeEventSchemas,
 } as const;
 export type EngineEventName = keyof typeof eventSchemas;

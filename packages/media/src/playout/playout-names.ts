@@ -1,0 +1,15 @@
+/**
+ * Element names shared by the send-chain builder (builders/send.ts, `playoutSplice`) and the playout source, which
+ * finds them in the chain to splice the talk's own encoded video into the payloader (playout/README.md "Passthrough").
+ */
+export const PLAYOUT_ENCODER = 'stagecast_playout_encoder';
+export const PLAYOUT_ENCODER_SYNC = 'stagecast_playout_encoder_sync';
+export const PLAYOUT_FUNNEL = 'stagecast_playout_funnel';
+/** The payloader: its `stats` (running time of the last packet) tell when the encoder's frames before T went out. */
+export const PLAYOUT_PAY = 'stagecast_playout_pay';
+/**
+ * Both the encoder output and the spliced file frames are released at running time + pipeline latency + this, so
+ * they reach the payloader in timestamp order (an encoder frame that is still being encoded when the file's first
+ * frame is due would otherwise land after it: a delta frame on top of the file's keyframe).
+ */
+export const PLAYOUT_SPLICE_DELAY_NS = 100_000_000;
