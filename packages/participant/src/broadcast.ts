@@ -19,7 +19,11 @@ import { join } from 'node:path';
 import type { Logger, Occupant, RemoteSource } from '@stagecast/jitsi';
 import { silentLogger } from '@stagecast/jitsi';
 import {
+  AAC_LC_CODEC,
   compositeReceiveSpec,
+  compositeStartSchema,
+  compositeVideoCodec,
+  renderMasterPlaylist,
   constraintsForTiles,
   HlsPublisher,
   OriginUploader,
@@ -257,12 +261,21 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
   }
 
   async #writeMaster(hls: NonNullable<z.infer<typeof broadcastOutputsSchema>['hls']>): Promise<void> {
-    const c = { width: 1280, height: 720, ...this.#o.composite?.canvas };
-    const bitrate = this.#o.composite?.video?.bitrate ?? 2_500_000;
-    const lines = ['#EXTM3U', '#EXT-X-VERSION:3'];
-    lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${bitrate + 160_000},RESOLUTION=${c.width}x${c.height},CODECS="avc1.640028,mp4a.40.2"`, 'index.m3u8');
-    hls.renditions.forEach((r, i) => lines.push(`#EXT-X-STREAM-INF:BANDWIDTH=${r.bitrate + 160_000},RESOLUTION=${r.width}x${r.height},CODECS="avc1.640028,mp4a.40.2"`, `r${i + 1}/index.m3u8`));
-    const text = lines.join('\n') + '\n';
+    // Same defaults as the engine; CODECS = what the encoders write (level pinned from size/fps/bitrate, profile from the preset).
+    const { canvas, video, audio } = compositeStartSchema.parse(this.#o.composite ?? {});
+    const variant = (uri: string, r: { width: number; height: number; bitrate: number }) => ({
+      uri,
+      width: r.width,
+      height: r.height,
+      fps: canvas.fps,
+      videoBitrate: r.bitrate,
+      audioBitrate: audio.bitrate,
+      codecs: `${compositeVideoCodec({ ...r, fps: canvas.fps, speedPreset: video.speedPreset })},${AAC_LC_CODEC}`,
+    });
+    const text = renderMasterPlaylist([
+      variant('index.m3u8', { width: canvas.width, height: canvas.height, bitrate: video.bitrate }),
+      ...hls.renditions.map((r, i) => variant(`r${i + 1}/index.m3u8`, r)),
+    ]);
     await writeFile(join(hls.directory, 'master.m3u8'), text);
     if (hls.origin) {
       const up = new OriginUploader({ ...hls.origin, logger: this.#log });
