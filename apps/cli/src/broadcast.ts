@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Logger } from '@stagecast/jitsi';
 import { layoutKindSchema } from '@stagecast/media';
-import { ParticipantError, startBroadcast, type BroadcastOptions } from '@stagecast/participant';
+import { ParticipantError, startBroadcast, type AutoLayout, type BroadcastOptions } from '@stagecast/participant';
 import { pino } from 'pino';
 import { z } from 'zod';
 import { CliError } from './errors.js';
@@ -180,7 +180,10 @@ export async function runBroadcastCli(argv: readonly string[]): Promise<number> 
   const h = handle;
   process.stderr.write(`broadcasting ${o.meeting.meetingUrl} as ${h.participant.endpointId} (engine pid ${h.participant.enginePid})\n`);
   h.on('outputStateChanged', (d) => process.stderr.write(`output ${d.outputId} ${d.state}${d.message ? `: ${d.message}` : ''}${d.retryInMs ? ` (retry in ${d.retryInMs} ms)` : ''}\n`));
-  h.on('autoLayoutSwitched', (d) => process.stderr.write(`auto layout ${d.to.kind}${d.to.kind === 'single' ? ` ${d.to.pinned}` : ''} (${d.reason}): ${d.message}\n`));
+  const autoLine = (to: AutoLayout, reason: string, message: string) => `auto layout ${to.kind}${to.kind === 'single' ? ` ${to.pinned}` : ''} (${reason}): ${message}\n`;
+  // The first decision is taken while the broadcast starts; later ones arrive as events.
+  if (h.stats.auto) process.stderr.write(autoLine(h.stats.auto.layout, h.stats.auto.reason, h.stats.auto.message));
+  h.on('autoLayoutSwitched', (d) => process.stderr.write(autoLine(d.to, d.reason, d.message)));
   h.on('layoutApplied', (d) => process.stderr.write(`layout ${d.kind}${d.kind !== d.requested ? ` (requested ${d.requested})` : ''}: ${d.tiles.length} tiles\n`));
   const status = setInterval(() => {
     const s = h.stats;
