@@ -42,6 +42,7 @@ const pid = engine.pid!;
 const publisher = new HlsPublisher({ directory: dir, targetDurationSeconds: 1, eventPlaylist: true });
 const latencies: number[] = [];
 let ocrPending = false;
+let ocrAttempts = 0;
 engine.on('segmentClosed', (d) => {
   const availableAt = Date.now();
   void publisher.addSegment({
@@ -51,7 +52,9 @@ engine.on('segmentClosed', (d) => {
   });
   // Latency of the segment's first frame: published − the wall clock burnt into it (OCR, whole seconds → ±0.5 s
   // resolution; we take the PDT's fraction of a second so a frame showing 12:00:05 is ≥ 12:00:05.000).
-  if (ocrPending || latencies.length >= 15) return;
+  // Bounded attempts (not successes): OCR is synchronous here and would load the machine all run long.
+  if (ocrPending || latencies.length >= 15 || ocrAttempts >= 20) return;
+  ocrAttempts++;
   ocrPending = true;
   try {
     const png = join(dir, 'f.png');
