@@ -19,6 +19,7 @@ import {
 import { branchPlan, COUNTER_NAME } from '../builders/receive.js';
 import { FileSource } from './file-source.js';
 import { startSessionPlayout, type PlayoutSource } from '../playout/engine-playout.js';
+import { PLAYOUT_SPLICE_DELAY_NS } from '../playout/playout-names.js';
 import { CountdownSource } from '../countdown/countdown-source.js';
 import type { CountdownStyleInput, CountdownTargetInput } from '../countdown/countdown-style.js';
 import type {
@@ -90,6 +91,8 @@ interface SendLeg {
   sinkPad: GObj;
   srcPad: GObj; // the `audio`/`video` element's src pad in the source bin
   chain?: GObj;
+  /** Playout video leg: the chain gets the splice point for passthrough (builders `playoutSplice`). */
+  playoutSplice?: boolean;
   format?: MediaFormat;
   capsHandler?: number;
   lastPli: number;
@@ -380,6 +383,7 @@ export class WebrtcSession {
         extmaps: f.video.extmaps,
         dynamic,
         active: true,
+        playoutSplice: send.source.kind === 'playout',
       });
     }
     if (want.audio && audioReq && f.audio) {
@@ -397,14 +401,17 @@ export class WebrtcSession {
     bin.syncStateWithParent();
     this.#startFile(bin, send.source);
     this.#countdown?.start();
-    if (send.source.kind === 'playout')
+    if (send.source.kind === 'playout') {
+      const vleg = this.#legs.find((l) => l.playoutSplice && l.chain);
       this.#playout = startSessionPlayout({
         sid: this.sid,
         bin,
         pipeline: this.pipeline,
         spec: send.source,
         emit: this.#emit,
+        ...(vleg ? { encoded: { bin: vleg.chain, codec: vleg.codec as VideoCodec } } : {}),
       });
+    }
     // Screen-share: its own source bin and leg (the desktop m-line of filterOffer); video only.
     const desktopReq = this.#o.localSources.find((s) => s.media === 'video' && s.videoType === 'desktop');
     if (this.#sendsDesktop() && desktopReq && send.desktop && f.video) {
@@ -608,6 +615,7 @@ export class WebrtcSession {
       extmaps: Record<number, string>;
       dynamic: boolean;
       active: boolean;
+      playoutSplice?: boolean;
     },
   ): void {
     const el = bin.getByName(p.media);
@@ -662,6 +670,7 @@ export class WebrtcSession {
       ...(valve ? { valve } : {}),
       sinkPad,
       srcPad: ghost,
+      ...(p.playoutSplice ? { playoutSplice: true } : {}),
       lastPli: 0,
       lastFir: 0,
       lastOctets: 0,
@@ -695,6 +704,7 @@ export class WebrtcSession {
             pt: leg.pt,
             ssrc: leg.ssrc,
             ...(enc ? { encoder: enc } : {}),
+            ...(leg.playoutSplice ? { playoutSplice: { tsOffsetNs: PLAYOUT_SPLICE_DELAY_NS } } : {}),
           })
         : audioChainDescription({ input: fmt, pt: leg.pt, ssrc: leg.ssrc, ...(enc ? { encoder: enc } : {}) });
     const chain = parseBin(d.description, `${leg.media} encoder chain`);

@@ -7,7 +7,7 @@
 import type { Logger } from '../events.js';
 import type { EngineEventData, EngineEventName } from '../protocol/messages.js';
 import { Gst, GstController } from '../engine/gi.js';
-import { PlayoutSource } from './playout-source.js';
+import { PlayoutSource, type PlayoutEncodedPath } from './playout-source.js';
 import type { PlayoutSource as PlayoutSpec } from './playout-spec.js';
 
 type Emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>) => void;
@@ -37,6 +37,8 @@ export function startSessionPlayout(o: {
   pipeline: any;
   spec: PlayoutSpec;
   emit: Emit;
+  /** The session's video send chain (built with playoutSplice): passthrough splices the talk's frames into it. */
+  encoded?: PlayoutEncodedPath;
 }): PlayoutSource {
   const { sid, emit } = o;
   const p = new PlayoutSource({
@@ -44,11 +46,13 @@ export function startSessionPlayout(o: {
     bin: o.bin,
     pipeline: o.pipeline,
     spec: o.spec,
+    ...(o.encoded ? { encoded: o.encoded } : {}),
     logger: consoleLogger(sid),
     sink: {
       stateChanged: (d) => emit('playoutStateChanged', { sid, ...d }),
       lateStart: (d) => emit('playoutLateStarted', { sid, ...d }),
       alert: (d) => emit('playoutAlerted', { sid, ...d }),
+      modeChosen: (d) => emit('playoutModeChosen', { sid, ...d }),
     },
   });
   p.start();

@@ -41,8 +41,14 @@ describe('playout source (standalone renderer, REALTIME clock)', () => {
     const seg = mainSegments(m.layers);
     expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate']);
     const talkFrames = seg[1]!.last - seg[1]!.first + 1;
-    expect(talkFrames).toBeGreaterThanOrEqual(4 * 30 - 3);
-    expect(talkFrames).toBeLessThanOrEqual(4 * 30 + 8); // + the held last frame until the 100 ms end poll
+    expect(talkFrames).toBeGreaterThanOrEqual(4 * 30 - 1);
+    expect(talkFrames).toBeLessThanOrEqual(4 * 30 + 1); // no held last frame: the end switch is inside GStreamer
+    // The slate (prepared beneath the talk) shows on the first output frame after the talk's last frame (4.007 s:
+    // the generated file's video starts at 7 ms), not when JS notices the EOS.
+    const switchWallMs = Number(r.baseTimeNs + m.ptsNs[seg[2]!.first]!) / 1e6;
+    const endErr = switchWallMs - (startsAt + 4007);
+    console.log(`transcode end switch: ${endErr.toFixed(2)} ms from the end of the talk's last frame`);
+    expect(Math.abs(endErr)).toBeLessThanOrEqual(1000 / 30 + 1);
   }, 120_000);
 
   it('late start, join-in: seeks to the offset the schedule implies (frame n at T + n/fps)', async () => {

@@ -701,8 +701,8 @@ export class PlayoutSource {
     const want = `video/x-${enc.codec}`;
     const forced = this.#spec.mode === 'passthrough';
     const fileCodec = capsName;
-    const decoder =
-      capsName === 'video/x-h264' ? 'h264parse ! avdec_h264 ! ' : capsName === 'video/x-vp8' ? 'vp8dec ! ' : '';
+    // Only a stream in the session's codec comes out encoded (decodebin3 caps); others are decoded already.
+    const decoder = capsName !== want ? '' : enc.codec === 'h264' ? 'h264parse ! avdec_h264 ! ' : 'vp8dec ! ';
     const fallback = (reason: string, message: string): 'fail' | string => {
       if (forced) {
         const err = new PlayoutError(
