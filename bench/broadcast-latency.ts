@@ -468,6 +468,8 @@ try {
   closers.push(() => b.close());
   // When each segment was on the origin's playlist, after the wall time its last frame was composited.
   const publishDelays: number[] = [];
+  const allDurations: number[] = [];
+  b.on('segmentPublished', (d) => allDurations.push(d.durationSeconds * 1000));
   b.on('segmentPublished', (d) =>
     publishDelays.push(Date.now() - (d.programDateTime.getTime() + d.durationSeconds * 1000)),
   );
@@ -510,7 +512,7 @@ try {
       segmentSeconds,
       targetDuration: Number(/#EXT-X-TARGETDURATION:(\d+)/.exec(playlist)?.[1]),
       windowSegments: extinf.length,
-      segmentDurationMs: stats(extinf),
+      segmentDurationMs: { window: stats(extinf), wholeRun: stats(allDurations) },
       publishedAfterSegmentEndMs: stats(publishDelays),
       origin: 'nginx WebDAV PUT (127.0.0.1)',
       segmentsPublished: hls.segments,
