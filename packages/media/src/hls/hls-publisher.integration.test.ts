@@ -31,7 +31,7 @@ describe('HlsPublisher with real segments and the nginx origin', () => {
     const publisher = new HlsPublisher({
       directory: dir,
       targetDurationSeconds: 1,
-      windowSize: 4,
+      windowSize: 6,
       eventPlaylist: true,
       origin: { baseUrl: `${originHls}/${stream}/` },
     });
@@ -109,7 +109,7 @@ describe('HlsPublisher with real segments and the nginx origin', () => {
     expect(publisher.stats.segments).toBeGreaterThanOrEqual(7);
     expect(publisher.stats.origin).toMatchObject({ failures: 0, healthy: true });
     const live = parsePlaylist(await (await fetch(`${originHls}/${stream}/index.m3u8`)).text());
-    expect(live.segments.length).toBe(4);
+    expect(live.segments.length).toBe(6);
     expect(live.ended).toBe(true);
     expect(live.discontinuities).toBe(0);
     const pdts = live.segments.map((s) => s.programDateTime!.getTime());

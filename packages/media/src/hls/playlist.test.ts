@@ -10,15 +10,15 @@ const seg = (i: number, d = 1) => ({
 
 describe('HlsPlaylist', () => {
   it('writes PROGRAM-DATE-TIME for every segment and slides the window', () => {
-    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 4 });
+    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 6 });
     const evicted = [];
     for (let i = 0; i < 10; i++) evicted.push(...list.append(seg(i)).evicted);
-    expect(evicted.map((s) => s.uri)).toEqual(['seg-0.ts', 'seg-1.ts', 'seg-2.ts', 'seg-3.ts', 'seg-4.ts', 'seg-5.ts']);
+    expect(evicted.map((s) => s.uri)).toEqual(['seg-0.ts', 'seg-1.ts', 'seg-2.ts', 'seg-3.ts']);
     const parsed = parsePlaylist(list.render());
-    expect(parsed.mediaSequence).toBe(6);
-    expect(parsed.segments.map((s) => s.uri)).toEqual(['seg-6.ts', 'seg-7.ts', 'seg-8.ts', 'seg-9.ts']);
+    expect(parsed.mediaSequence).toBe(4);
+    expect(parsed.segments.map((s) => s.uri)).toEqual(['seg-4.ts', 'seg-5.ts', 'seg-6.ts', 'seg-7.ts', 'seg-8.ts', 'seg-9.ts']);
     expect(parsed.segments.every((s) => s.programDateTime !== null)).toBe(true);
-    expect(parsed.segments[0]!.programDateTime!.toISOString()).toBe('2026-11-21T12:00:06.000Z');
+    expect(parsed.segments[0]!.programDateTime!.toISOString()).toBe('2026-11-21T12:00:04.000Z');
     expect(parsed.discontinuities).toBe(0);
     expect(parsed.ended).toBe(false);
     expect(list.render()).not.toContain('EXT-X-DISCONTINUITY');
@@ -35,30 +35,39 @@ describe('HlsPlaylist', () => {
     expect(() => list.append(seg(8))).toThrow(/ended/);
   });
 
-  it('raises the target duration when a segment is longer than nominal (RFC 8216 §4.3.3.1)', () => {
-    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 5 });
+  it('advertises one second of headroom so a stretched segment does not change the target (RFC 8216 §6.2.1)', () => {
+    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 6 });
+    list.append(seg(0, 1.0));
+    expect(parsePlaylist(list.render()).targetDuration).toBe(2);
+    list.append(seg(1, 1.6)); // a keyframe that came late under load
+    expect(parsePlaylist(list.render()).targetDuration).toBe(2);
+  });
+
+  it('raises the target duration only when a segment rounds above even the headroom (RFC 8216 §4.3.3.1)', () => {
+    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 6 });
     list.append(seg(0, 1.0));
     list.append(seg(1, 2.6));
     expect(parsePlaylist(list.render()).targetDuration).toBe(3);
   });
 
   it('marks real restarts and counts discontinuities that left the window', () => {
-    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 3 });
-    list.append(seg(0));
-    list.append({ ...seg(1), discontinuity: true });
-    list.append(seg(2));
+    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 6 });
+    for (const i of [0, 1, 2, 3, 4]) list.append(seg(i));
+    list.append({ ...seg(5), discontinuity: true });
+    list.append(seg(6));
     expect(parsePlaylist(list.render()).discontinuities).toBe(1);
-    list.append(seg(3)); // the discontinuity segment becomes first: its tag leaves the playlist
+    for (const i of [7, 8, 9, 10]) list.append(seg(i)); // the discontinuity segment becomes first: its tag leaves the playlist
     const text = list.render();
     expect(text).toContain('#EXT-X-DISCONTINUITY-SEQUENCE:1');
     expect(parsePlaylist(text).discontinuities).toBe(0);
   });
 
   it('rejects invalid input', () => {
-    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 3 });
+    const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 6 });
     expect(() => list.append(seg(0, 0))).toThrow(/invalid duration/);
     expect(() => list.append(seg(0, Number.NaN))).toThrow(/invalid duration/);
-    expect(() => new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 2 })).toThrow(/at least 3/);
+    expect(() => new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 5 })).toThrow(/at least 6 segments of 1 s/);
+    expect(() => new HlsPlaylist({ kind: 'live', targetDurationSeconds: 2, windowSize: 5 })).not.toThrow();
     expect(() => parsePlaylist('nope')).toThrow(/#EXTM3U/);
   });
 });

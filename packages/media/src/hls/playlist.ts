@@ -35,11 +35,13 @@ export class HlsPlaylist {
 
   constructor(options: HlsPlaylistOptions) {
     if (!(options.targetDurationSeconds > 0)) throw new RangeError('targetDurationSeconds must be > 0');
-    if (
-      options.kind === 'live' &&
-      options.windowSize * options.targetDurationSeconds < 3 * options.targetDurationSeconds
-    ) {
-      throw new RangeError('a live playlist needs a window of at least 3 segments (RFC 8216 §6.2.2)');
+    const advertised = advertisedTarget(options.targetDurationSeconds);
+    if (options.kind === 'live' && options.windowSize * options.targetDurationSeconds < 3 * advertised) {
+      const need = Math.ceil((3 * advertised) / options.targetDurationSeconds);
+      throw new RangeError(
+        `a live playlist must hold at least 3 target durations (${3 * advertised} s, RFC 8216 §6.2.2): ` +
+          `use a window of at least ${need} segments of ${options.targetDurationSeconds} s`,
+      );
     }
     this.#options = options;
   }
@@ -85,9 +87,13 @@ export class HlsPlaylist {
     this.#ended = true;
   }
 
-  /** Target duration: the nominal one, raised if any segment rounds above it (RFC 8216 §4.3.3.1). */
+  /**
+   * Target duration: the nominal one plus a second of headroom, so a segment stretched under load (a keyframe that
+   * lands one frame late) still rounds within it and the value never changes mid-stream (RFC 8216 §6.2.1). Raised
+   * only as a last resort when a segment rounds above even that (§4.3.3.1 wins over stability).
+   */
   get targetDuration(): number {
-    return Math.max(Math.ceil(this.#options.targetDurationSeconds), Math.round(this.#maxDuration));
+    return Math.max(advertisedTarget(this.#options.targetDurationSeconds), Math.round(this.#maxDuration));
   }
 
   render(): string {
@@ -144,4 +150,8 @@ export function parsePlaylist(text: string): ParsedPlaylist {
     }
   }
   return result;
+}
+
+function advertisedTarget(nominalSeconds: number): number {
+  return Math.ceil(nominalSeconds) + 1;
 }
