@@ -16,7 +16,14 @@ describe('HlsPlaylist', () => {
     expect(evicted.map((s) => s.uri)).toEqual(['seg-0.ts', 'seg-1.ts', 'seg-2.ts', 'seg-3.ts']);
     const parsed = parsePlaylist(list.render());
     expect(parsed.mediaSequence).toBe(4);
-    expect(parsed.segments.map((s) => s.uri)).toEqual(['seg-4.ts', 'seg-5.ts', 'seg-6.ts', 'seg-7.ts', 'seg-8.ts', 'seg-9.ts']);
+    expect(parsed.segments.map((s) => s.uri)).toEqual([
+      'seg-4.ts',
+      'seg-5.ts',
+      'seg-6.ts',
+      'seg-7.ts',
+      'seg-8.ts',
+      'seg-9.ts',
+    ]);
     expect(parsed.segments.every((s) => s.programDateTime !== null)).toBe(true);
     expect(parsed.segments[0]!.programDateTime!.toISOString()).toBe('2026-11-21T12:00:04.000Z');
     expect(parsed.discontinuities).toBe(0);
@@ -66,7 +73,9 @@ describe('HlsPlaylist', () => {
     const list = new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 6 });
     expect(() => list.append(seg(0, 0))).toThrow(/invalid duration/);
     expect(() => list.append(seg(0, Number.NaN))).toThrow(/invalid duration/);
-    expect(() => new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 5 })).toThrow(/at least 6 segments of 1 s/);
+    expect(() => new HlsPlaylist({ kind: 'live', targetDurationSeconds: 1, windowSize: 5 })).toThrow(
+      /at least 6 segments of 1 s/,
+    );
     expect(() => new HlsPlaylist({ kind: 'live', targetDurationSeconds: 2, windowSize: 5 })).not.toThrow();
     expect(() => parsePlaylist('nope')).toThrow(/#EXTM3U/);
   });
