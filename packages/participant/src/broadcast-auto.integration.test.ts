@@ -20,6 +20,7 @@ import { DEFAULT_AUTO_TAIL_MS } from './auto-layout.js';
 import { startBroadcast, type AutoLayoutSwitch, type BroadcastEvents } from './broadcast.js';
 import { waitForEvent } from './events.js';
 import { startParticipant } from './participant.js';
+import { readPlayoutPresence } from './playout-presence.js';
 import { startPlayout, type PlayoutStateChange } from './playout.js';
 
 let tb: Testbed;
@@ -42,10 +43,20 @@ afterAll(async () => {
   else rmSync(dir, { recursive: true, force: true });
 });
 
-/** What was already seen, else the next matching event (check and subscribe in one tick: nothing slips through). */
-function firstOf<T>(seen: () => T | undefined, next: () => Promise<T>): Promise<T> {
+/**
+ * What was already seen, else the next matching event (check and subscribe in one tick: nothing slips through). On a
+ * timeout the error says what the room looked like (`diag`), so a failure on a loaded machine is diagnosable.
+ */
+async function firstOf<T>(seen: () => T | undefined, next: () => Promise<T>, diag: () => unknown): Promise<T> {
   const now = seen();
-  return now !== undefined ? Promise.resolve(now) : next();
+  if (now !== undefined) return now;
+  try {
+    return await next();
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}; room: ${JSON.stringify(diag())}`, {
+      cause: err,
+    });
+  }
 }
 
 describe('broadcast layout auto (testbed, real media)', () => {
@@ -71,6 +82,18 @@ describe('broadcast layout auto (testbed, real media)', () => {
       },
     });
     closers.push(() => b.close());
+    const diag = () => ({
+      auto: b.stats.auto,
+      composite: b.stats.composite && { layout: b.stats.composite.layout, sources: b.stats.composite.sources },
+      engineRestarts: b.stats.engineRestarts,
+      occupants: b.participant.jitsi?.occupants.map((o) => ({
+        id: o.nick,
+        name: o.displayName,
+        sources: o.sourceInfo,
+        playout: readPlayoutPresence(o),
+      })),
+      playoutStates: timeline.filter((t) => t.startsWith('state:')),
+    });
     // The first decision is taken while the broadcast starts: nobody here, so speaker (the composite shows its slate).
     expect(b.stats.layout).toBe('auto');
     expect(b.stats.auto).toMatchObject({ layout: { kind: 'speaker' }, reason: 'speaker' });
@@ -93,6 +116,7 @@ describe('broadcast layout auto (testbed, real media)', () => {
     await firstOf(
       () => applied.find((d) => d.tiles.length >= 1),
       () => waitForEvent(b, 'layoutApplied', 90_000, (d) => d.tiles.length >= 1).then(([v]) => v),
+      diag,
     );
 
     const startsAt = Date.now() + 10_000;
@@ -122,14 +146,17 @@ describe('broadcast layout auto (testbed, real media)', () => {
     const stage = await firstOf(
       () => switches.find((s) => s.to.kind === 'single'),
       () => waitForEvent(b, 'autoLayoutSwitched', 60_000, (s) => s.to.kind === 'single').then(([v]) => v),
+      diag,
     );
     await firstOf(
       () => states.find((s) => s.state === 'ended'),
       () => waitForEvent(po, 'stateChanged', 60_000, (s) => s.state === 'ended').then(([v]) => v),
+      diag,
     );
     const qa = await firstOf(
       () => switches.find((s) => s.to.kind === 'speaker'),
       () => waitForEvent(b, 'autoLayoutSwitched', 30_000, (s) => s.to.kind === 'speaker').then(([v]) => v),
+      diag,
     );
     // A few segments of the Q&A picture, then EOS (last segment, recording finalised), ENDLIST.
     const segs = b.stats.hls[0]!.segments;
