@@ -142,7 +142,7 @@ describe('broadcast runner (testbed, real media, real Postgres, nginx origin)', 
       expect(s.hls?.origin).toMatchObject({ healthy: true });
     }, 180_000);
     expect(reports.find((r) => r.state === 'running')).toBeDefined();
-    expect(latest(reports).layout).toBe('speaker');
+    expect(latest(reports).layout).toBe('auto');
 
     const controls = createRoomControlsRepository(tdb.db);
     await controls.setLayout(room.id, 'grid', null);

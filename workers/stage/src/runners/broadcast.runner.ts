@@ -55,7 +55,7 @@ export interface UpcomingTalk {
 /** Database reads of the role (wired to the repositories in main.ts). */
 export interface BroadcastData {
   room(roomId: string): Promise<BroadcastRoom>;
-  /** The operator's layout choice; null when none was made (default 'speaker'). */
+  /** The operator's layout choice; null when none was made (default 'auto', like a new room_controls row). */
   layout(roomId: string): Promise<StageLayout | null>;
   /** The room's next talk starting after `afterMs` (countdown layout without a talk on the job). */
   nextTalk(roomId: string, afterMs: number): Promise<UpcomingTalk | null>;
@@ -109,7 +109,7 @@ export function createBroadcastRunner(options: BroadcastRunnerOptions): StageRun
       const room = await options.data.room(job.roomId);
       const resolved = resolveBroadcast(room, options.outputRoot);
       for (const w of resolved.warnings) logger.warn(w);
-      let layout: StageLayout = (await options.data.layout(job.roomId)) ?? 'speaker';
+      let layout: StageLayout = (await options.data.layout(job.roomId)) ?? 'auto';
       const initial = compositeChoiceFor(layout);
       const subtitle = job.talk ? job.talk.title : 'Starting soon';
 
@@ -233,7 +233,7 @@ export function createBroadcastRunner(options: BroadcastRunnerOptions): StageRun
         if (polling || signal.aborted) return;
         polling = true;
         try {
-          const next = (await options.data.layout(job.roomId)) ?? 'speaker';
+          const next = (await options.data.layout(job.roomId)) ?? 'auto';
           if (next !== layout) {
             const shown = await applyChoice(compositeChoiceFor(next));
             logger.info({ from: layout, to: next, shown }, 'layout switched');
