@@ -6,17 +6,24 @@
  * (@stagecast/media/testing): independent of the playout code. The start error includes the transport delay, so the
  * bound is generous; bench/playout-start-error.ts prints the precise figures.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PlayoutSourceInput } from '@stagecast/media';
-import { classifyFrames, countdownTransitionDelays, mainSegments, makeTestTalk, measureStart } from '@stagecast/media/testing';
+import {
+  classifyFrames,
+  countdownTransitionDelays,
+  mainSegments,
+  makeTestTalk,
+  measureStart,
+} from '@stagecast/media/testing';
 import { startTestbed, type Testbed } from '@stagecast/testbed';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitForEvent } from './events.js';
 import { startParticipant, type ParticipantHandle } from './participant.js';
-import { startPlayout, type PlayoutHandle, type PlayoutStateChange } from './playout.js';
+import { startPlayout, type PlayoutHandle, type PlayoutModeChoice, type PlayoutStateChange } from './playout.js';
 
 let tb: Testbed;
 const dir = mkdtempSync(join(tmpdir(), 'stagecast-playout-'));
@@ -43,7 +50,11 @@ const room = (tag: string) => `playout-${tag}-${randomBytes(3).toString('hex')}`
 /** Joins first (alone: no session yet), records every received video to Matroska with a REALTIME pipeline clock. */
 async function startRecorder(url: string, file: string): Promise<{ rx: ParticipantHandle; baseTimeNs: () => bigint }> {
   // VP8 as received (no decode/encode in real time: a busy host must not drop frames here); decoded later by ffmpeg.
-  const receive = { mode: 'template' as const, video: `matroskamux timecodescale=10000 ! filesink location=${file}`, decode: false };
+  const receive = {
+    mode: 'template' as const,
+    video: `matroskamux timecodescale=10000 ! filesink location=${file}`,
+    decode: false,
+  };
   const rx = await startParticipant({ meeting: { meetingUrl: url, displayName: 'Recorder' }, media: { receive } });
   closers.push(() => rx.close());
   // The focus invites once two participants are in (minParticipants 2): this reaches the recorder's only session.
@@ -61,7 +72,10 @@ async function startRecorder(url: string, file: string): Promise<{ rx: Participa
   };
 }
 
-async function playout(url: string, p: Omit<PlayoutSourceInput, 'kind'>): Promise<{ po: PlayoutHandle; states: PlayoutStateChange[] }> {
+async function playout(
+  url: string,
+  p: Omit<PlayoutSourceInput, 'kind'>,
+): Promise<{ po: PlayoutHandle; states: PlayoutStateChange[]; modes: PlayoutModeChoice[] }> {
   const po = await startPlayout({
     meeting: { meetingUrl: url, displayName: 'Playout' },
     playout: { ...SIZE, countdown: { title: 'Frame numbers' }, ...p },
@@ -70,20 +84,26 @@ async function playout(url: string, p: Omit<PlayoutSourceInput, 'kind'>): Promis
   closers.push(() => po.close());
   const states: PlayoutStateChange[] = [];
   po.on('stateChanged', (s) => states.push(s));
-  return { po, states };
+  const modes: PlayoutModeChoice[] = [];
+  po.on('modeChosen', (m) => modes.push(m));
+  return { po, states, modes };
 }
 
 const waitState = (po: PlayoutHandle, state: string, timeoutMs: number) =>
   waitForEvent(po, 'stateChanged', timeoutMs, (s) => s.state === state);
 
 describe('playout participant (testbed, real media)', () => {
-  it('the recorder sees the countdown, frame 0 of the talk at T, then the Q&A slate', async () => {
+  it('the recorder sees the countdown, frame 0 of the talk at T (VP8 file: passthrough), then the Q&A slate', async () => {
     const r = room('t20');
     const url = tb.meetingUrl(r);
     const file = join(dir, `${r}.mkv`);
     const rec = await startRecorder(url, file);
     const startsAt = Date.now() + 20_000;
-    const { po, states } = await playout(url, { location: talk6, startsAt, after: { kind: 'slate', text: 'Q&A' } });
+    const { po, states, modes } = await playout(url, {
+      location: talk6,
+      startsAt,
+      after: { kind: 'slate', text: 'Q&A' },
+    });
     await waitForEvent(rec.rx, 'firstFrameDecoded', 60_000);
     await waitState(po, 'ended', 60_000);
     await new Promise((res) => setTimeout(res, 2500)); // some slate frames reach the recorder
@@ -95,7 +115,14 @@ describe('playout participant (testbed, real media)', () => {
       `room start error: first talk frame #${m.frameNumber} arrived ${m.errorMs?.toFixed(1)} ms ` +
         `(${m.errorFrames?.toFixed(2)} frames) after its scheduled wall time (includes encode + bridge + jitter buffer)`,
     );
-    const delays = await countdownTransitionDelays(file, { baseTimeNs: rec.baseTimeNs(), ...SIZE, from: 0, to: m.index, layers: m.layers, ptsNs: m.ptsNs });
+    const delays = await countdownTransitionDelays(file, {
+      baseTimeNs: rec.baseTimeNs(),
+      ...SIZE,
+      from: 0,
+      to: m.index,
+      layers: m.layers,
+      ptsNs: m.ptsNs,
+    });
     const transport = [...delays].sort((a, b) => a - b)[Math.floor(delays.length / 2)];
     console.log(
       `countdown second transitions arrived ${transport?.toFixed(1)} ms after their seconds (median of ${delays.length}): ` +
@@ -108,6 +135,32 @@ describe('playout participant (testbed, real media)', () => {
     expect(m.errorMs!).toBeLessThan(1500);
     const seg = mainSegments(m.layers);
     expect(seg.map((s) => s.layer)).toEqual(['countdown', 'talk', 'slate']);
+    // mode auto, VP8 file in a VP8 room: the file's frames went out as they are; the stream decodes cleanly across
+    // both switches and the encoder came back with a keyframe.
+    expect(modes).toMatchObject([{ mode: 'passthrough', reason: 'codec-match' }]);
+    const keys = execFileSync(
+      'ffprobe',
+      ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=key_frame', '-of', 'csv=p=0', file],
+      { encoding: 'utf8' },
+    )
+      .trim()
+      .split('\n')
+      .map((l) => l.trim().startsWith('1'));
+    expect(keys[seg[1]!.first]).toBe(true);
+    expect(keys[seg[2]!.first]).toBe(true);
+    const decodeErr = (() => {
+      try {
+        execFileSync(
+          'ffmpeg',
+          ['-v', 'error', '-i', file, '-map', '0:v', '-fps_mode', 'passthrough', '-f', 'null', '-'],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        return '';
+      } catch (err) {
+        return String((err as { stderr?: Buffer }).stderr ?? err);
+      }
+    })();
+    expect(decodeErr).toBe('');
   }, 240_000);
 
   for (const policy of ['from-start', 'join-in'] as const) {
@@ -129,7 +182,9 @@ describe('playout participant (testbed, real media)', () => {
       // from-start: frame 0 at the switch instant; join-in: frame n at T + n/fps (the schedule's own timeline).
       const reference = policy === 'from-start' ? late.switchAtMs : startsAt;
       const m = await measureStart(file, { baseTimeNs: rec.baseTimeNs(), startsAtMs: reference, ...SIZE });
-      console.log(`late ${policy}: first talk frame #${m.frameNumber}, ${m.errorMs?.toFixed(1)} ms after its wall time`);
+      console.log(
+        `late ${policy}: first talk frame #${m.frameNumber}, ${m.errorMs?.toFixed(1)} ms after its wall time`,
+      );
       expect(m.frameNumber).not.toBeNull();
       if (policy === 'from-start') expect(m.frameNumber!).toBeLessThanOrEqual(10);
       else expect(m.frameNumber!).toBeGreaterThanOrEqual(Math.floor(((late.switchAtMs - startsAt) / 1000) * 30) - 2);

@@ -25,7 +25,12 @@ import {
 } from '@stagecast/media';
 import { ParticipantError } from './errors.js';
 import { TypedEmitter } from './events.js';
-import { startParticipant, type MeetingOptions, type ParticipantHandle, type StartParticipantOptions } from './participant.js';
+import {
+  startParticipant,
+  type MeetingOptions,
+  type ParticipantHandle,
+  type StartParticipantOptions,
+} from './participant.js';
 import { playoutPresenceExtension } from './playout-presence.js';
 
 export interface StartPlayoutOptions {
@@ -46,6 +51,7 @@ export interface StartPlayoutOptions {
 export type PlayoutStateChange = Omit<EngineEventData<'playoutStateChanged'>, 'sid'>;
 export type PlayoutLateStart = Omit<EngineEventData<'playoutLateStarted'>, 'sid'>;
 export type PlayoutAlert = Omit<EngineEventData<'playoutAlerted'>, 'sid'>;
+export type PlayoutModeChoice = Omit<EngineEventData<'playoutModeChosen'>, 'sid'>;
 
 export type PlayoutHandleEvents = {
   stateChanged: [PlayoutStateChange];
@@ -53,6 +59,8 @@ export type PlayoutHandleEvents = {
   lateStarted: [PlayoutLateStart];
   /** A broken talk file, a late preroll, a failed countdown: the room and the slate stay up. */
   alerted: [PlayoutAlert];
+  /** Per talk branch: passthrough or transcode of the talk's video, and why (spec `mode`; also logged). */
+  modeChosen: [PlayoutModeChoice];
   /** Our video was muted (after the talk) or unmuted (a talk starts again). */
   videoMuteChanged: [muted: boolean];
   left: [{ kind: 'requested' } | { kind: 'failed'; error: ParticipantError }];
@@ -110,9 +118,15 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
       this.#log.error(d, `playout alert: ${d.message}`);
       this.safeEmit('alerted', d);
     };
+    const onMode = ({ sid: _sid, ...d }: EngineEventData<'playoutModeChosen'>) => {
+      this.#log.info(d, `playout ${d.mode} (${d.reason}): ${d.message}`);
+      this.safeEmit('modeChosen', d);
+    };
     engine.on('playoutStateChanged', onState).on('playoutLateStarted', onLate).on('playoutAlerted', onAlert);
+    engine.on('playoutModeChosen', onMode);
     this.#engineOff = () => {
       engine.off('playoutStateChanged', onState).off('playoutLateStarted', onLate).off('playoutAlerted', onAlert);
+      engine.off('playoutModeChosen', onMode);
     };
   }
 
@@ -125,7 +139,8 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
     this.#publishPresence();
     // Remember the organiser's decision for a rebuilt session (engine restart, bridge re-invite).
     const src = this.#send.source;
-    if (d.state === 'paused' && d.positionMs !== null) src.hold = { state: 'paused', positionMs: Math.round(d.positionMs) };
+    if (d.state === 'paused' && d.positionMs !== null)
+      src.hold = { state: 'paused', positionMs: Math.round(d.positionMs) };
     else if (d.state === 'ended' || d.state === 'stopped') src.hold = { state: d.state };
     else if (d.state === 'scheduled' || d.state === 'playing') {
       delete src.hold;
@@ -154,11 +169,23 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
    * serialised so the room sees the states in order.
    */
   #publishPresence(): void {
-    const ext = playoutPresenceExtension({ state: this.#state, talk: this.#spec.countdown.title, startsAtMs: this.#startsAtMs, sinceMs: this.#stateSinceMs });
+    const ext = playoutPresenceExtension({
+      state: this.#state,
+      talk: this.#spec.countdown.title,
+      startsAtMs: this.#startsAtMs,
+      sinceMs: this.#stateSinceMs,
+    });
     this.#presenceChain = this.#presenceChain.then(async () => {
       const j = this.participant.jitsi;
       if (!j || this.participant.isClosed) return;
-      await j.setPresenceExtension(ext).catch((err: unknown) => this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'playout: publishing our state in presence failed'));
+      await j
+        .setPresenceExtension(ext)
+        .catch((err: unknown) =>
+          this.#log.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            'playout: publishing our state in presence failed',
+          ),
+        );
     });
   }
 
@@ -177,7 +204,10 @@ export class PlayoutHandle extends TypedEmitter<PlayoutHandleEvents> {
   #engine(): EngineClient {
     const e = this.participant.engine;
     if (!e || this.participant.isClosed) {
-      throw new ParticipantError('invalid-options', 'the playout participant has left or its engine is restarting; retry in a moment');
+      throw new ParticipantError(
+        'invalid-options',
+        'the playout participant has left or its engine is restarting; retry in a moment',
+      );
     }
     return e;
   }
@@ -246,7 +276,10 @@ export async function startPlayout(options: StartPlayoutOptions): Promise<Playou
   const loc = parsed.data.location;
   const path = loc.startsWith('file://') ? fileURLToPath(loc) : /^[a-z][a-z0-9+.-]*:\/\//i.test(loc) ? null : loc;
   if (path !== null && !existsSync(path)) {
-    throw new ParticipantError('invalid-options', `talk file ${path} does not exist: check the playout location (an absolute path or URI)`);
+    throw new ParticipantError(
+      'invalid-options',
+      `talk file ${path} does not exist: check the playout location (an absolute path or URI)`,
+    );
   }
   const joinAt = parsed.data.startsAt - (options.joinBeforeMs ?? 120_000);
   const wait = joinAt - Date.now();

@@ -10,7 +10,13 @@ import { encoderSettingsSchema } from '../protocol/messages.js';
 import { FILE_CONCAT } from '../engine/file-source-names.js';
 import { URI_AUDIO_LEVEL } from '../engine/sdp.js';
 import { playoutSkeletonDescription } from '../playout/playout-source.js';
-import { PLAYOUT_ENCODER, PLAYOUT_ENCODER_SYNC, PLAYOUT_FUNNEL, PLAYOUT_PAY } from '../playout/playout-names.js';
+import {
+  PLAYOUT_ENCODER,
+  PLAYOUT_ENCODER_SYNC,
+  PLAYOUT_FUNNEL,
+  PLAYOUT_GATE,
+  PLAYOUT_PAY,
+} from '../playout/playout-names.js';
 
 export type MediaFormat = 'raw' | 'vp8' | 'h264' | 'opus' | 'other';
 
@@ -150,8 +156,13 @@ export function videoChainDescription(p: VideoChainParams): {
     ? ` ! clocksync name=${PLAYOUT_ENCODER_SYNC} sync=true ts-offset=${Math.round(splice.tsOffsetNs)} ! ` +
       `funnel name=${PLAYOUT_FUNNEL} forward-sticky-events=true`
     : '';
+  // Playout: the compositor already delivers constant-rate frames; no videorate, which would reinterpret the
+  // segments the playout injects at the named input queue (encoder gates).
+  const splicedRaw = raw.replace('videorate ! ', '');
   return {
-    description: `queue max-size-buffers=3 leaky=downstream ! ${decode}${raw} ! ${encoder}${spliced} ! ${pay}`,
+    description: splice
+      ? `queue name=${PLAYOUT_GATE} max-size-buffers=3 leaky=downstream ! ${decode}${splicedRaw} ! ${encoder}${spliced} ! ${pay}`
+      : `queue max-size-buffers=3 leaky=downstream ! ${decode}${raw} ! ${encoder}${spliced} ! ${pay}`,
     transcode: p.input !== 'raw',
     passthrough: false,
   };

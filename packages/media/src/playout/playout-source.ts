@@ -37,6 +37,7 @@ import {
   PLAYOUT_ENCODER,
   PLAYOUT_ENCODER_SYNC,
   PLAYOUT_FUNNEL,
+  PLAYOUT_GATE,
   PLAYOUT_PAY,
   PLAYOUT_SPLICE_DELAY_NS,
 } from './playout-names.js';
@@ -192,7 +193,7 @@ export class PlayoutSource {
   #playTimer: ReturnType<typeof setTimeout> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   #closed = false;
-  readonly #encoded: { codec: 'vp8' | 'h264'; encoder: any; encSync: any; funnel: any; pay: any } | null;
+  readonly #encoded: { codec: 'vp8' | 'h264'; encoder: any; encSync: any; funnel: any; pay: any; gate: any } | null;
   /** The encoder's input segment as upstream sent it (gates are built from it, so running times never change). */
   #encSeg0: any = null;
 
@@ -213,7 +214,9 @@ export class PlayoutSource {
     const encSync = e?.bin.getByName(PLAYOUT_ENCODER_SYNC);
     const funnel = e?.bin.getByName(PLAYOUT_FUNNEL);
     const pay = e?.bin.getByName(PLAYOUT_PAY);
-    this.#encoded = e && encoder && encSync && funnel && pay ? { codec: e.codec, encoder, encSync, funnel, pay } : null;
+    const gate = e?.bin.getByName(PLAYOUT_GATE);
+    this.#encoded =
+      e && encoder && encSync && funnel && pay && gate ? { codec: e.codec, encoder, encSync, funnel, pay, gate } : null;
     if (this.#spec.mode === 'passthrough' && !this.#encoded) {
       throw new PlayoutError(
         'passthrough-unavailable',
@@ -899,6 +902,11 @@ export class PlayoutSource {
 
   // ---- encoder gates (passthrough): SEGMENT events at the encoder's sink pad, built from its upstream segment ----
 
+  /** Where gate events go in (PLAYOUT_GATE's sink pad): they travel in-band to the encoder (see playout-names). */
+  #gatePad(): any {
+    return this.#encoded!.gate.getStaticPad('sink');
+  }
+
   #encSinkPad(): any {
     return this.#encoded!.encoder.getStaticPad('sink');
   }
@@ -913,7 +921,7 @@ export class PlayoutSource {
   }
 
   #sendSegment(seg: any, what: string): void {
-    const ok = this.#encSinkPad().sendEvent(this.#Gst.Event.newSegment(seg));
+    const ok = this.#gatePad().sendEvent(this.#Gst.Event.newSegment(seg));
     this.#log.info(
       { start: String(seg.start), stop: String(seg.stop), base: String(seg.base), ok: Boolean(ok) },
       `playout: encoder gate ${what}`,
@@ -958,7 +966,7 @@ export class PlayoutSource {
     const st = Gst.Structure.newFromString(
       `GstForceKeyUnit, timestamp=(guint64)${none}, stream-time=(guint64)${none}, running-time=(guint64)${none}, all-headers=(boolean)true, count=(uint)0`,
     );
-    const ok = this.#encSinkPad().sendEvent(Gst.Event.newCustom(Gst.EventType.CUSTOM_DOWNSTREAM, st));
+    const ok = this.#gatePad().sendEvent(Gst.Event.newCustom(Gst.EventType.CUSTOM_DOWNSTREAM, st));
     this.#log.info({ ok: Boolean(ok) }, 'playout: encoder keyframe forced');
   }
 
