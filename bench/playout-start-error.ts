@@ -8,7 +8,8 @@
  *    clock; error measured at the recorder = sender error + encode + bridge + jitter buffer ("plus network").
  * 3. CPU (% of one core) while the talk plays at 720p30: the playout transcoding (decode → compositor → vp8enc →
  *    RTP payloader, renderer process) versus a passthrough reference (the file's own VP8 demuxed and payloaded, no
- *    decode/encode: gst-launch, paced by clocksync). The playout itself always transcodes (playout/README.md).
+ *    decode/encode: gst-launch, paced by clocksync). The playout's own passthrough (spec `mode`) is measured by
+ *    bench/playout-cpu.ts (engine send chain, passthrough vs transcode).
  * Run: node --conditions=@stagecast/source --import tsx bench/playout-start-error.ts [--runs 10] [--room-runs 10]
  */
 import { spawn } from 'node:child_process';
