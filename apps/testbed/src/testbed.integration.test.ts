@@ -5,7 +5,7 @@
  */
 import { createParticipant, type JitsiParticipant } from '@stagecast/jitsi';
 import { createEngine, type EngineClient, type SourceStats } from '@stagecast/media';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestbed, type Testbed } from './testbed.js';
 
 let one: Testbed;
@@ -53,7 +53,11 @@ describe('testbed', () => {
       const b = await join(two.meetingUrl('beta'), e, { audio: false, video: false });
       expect(a.roomJid.startsWith(one.roomName('alpha'))).toBe(true);
       expect(b.roomJid.startsWith(two.roomName('beta'))).toBe(true);
-      expect(seen.sort()).toEqual([`one:${a.roomJid}`, `two:${b.roomJid}`].sort());
+      // The focus emits participantJoined when it sees the occupant's presence, which can come after join() resolved.
+      await vi.waitFor(() => expect([...seen].sort()).toEqual([`one:${a.roomJid}`, `two:${b.roomJid}`].sort()), {
+        timeout: 15_000,
+        interval: 100,
+      });
     } finally {
       offOne();
       offTwo();
