@@ -360,14 +360,14 @@ export class CompositePipeline {
   #onMessage(msg: GObj): void {
     if (this.outputs.handleMessage(msg)) return;
     const t = msg.type as number;
-    if (t & Gst.MessageType.ELEMENT) {
+    if (t === Gst.MessageType.ELEMENT) {
       const s = msg.getStructure();
       if (s && String(s.getName()) === 'level') this.#onLevel(msg, String(s.toString()));
       return;
     }
     const path = String(msg.src?.getPathString?.() ?? '');
     const removing = [...this.#removing].some((k) => path.includes(`:${k}`) || path.includes(`:${k}/`));
-    if (t & Gst.MessageType.ERROR) {
+    if (t === Gst.MessageType.ERROR) {
       if (removing || this.#closed) return;
       const [err, debug] = msg.parseError();
       this.#emit('busError', {
@@ -376,7 +376,7 @@ export class CompositePipeline {
         message: String(err?.message ?? err),
         debug: String(debug ?? ''),
       });
-    } else if (t & Gst.MessageType.WARNING) {
+    } else if (t === Gst.MessageType.WARNING) {
       const [err, debug] = msg.parseWarning();
       this.#emit('busWarning', {
         sid: 'composite',

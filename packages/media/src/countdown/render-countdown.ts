@@ -167,12 +167,12 @@ export function runCountdownRender(argv: string[]): void {
   bus.addSignalWatch();
   bus.on('message', (msg: any) => {
     try {
-      if (msg.type & Gst.MessageType.ERROR) {
+      if (msg.type === Gst.MessageType.ERROR) {
         const [err, dbg] = msg.parseError();
         print('error', { reason: 'gstreamer', message: String(err?.message), debug: String(dbg ?? '') });
         exitCode = 1;
         finish(false);
-      } else if (msg.type & Gst.MessageType.EOS) {
+      } else if (msg.type === Gst.MessageType.EOS) {
         finish(true);
       }
     } catch (err) {

@@ -179,9 +179,9 @@ export class ForwardingBridgeEngine {
     this.#busHandler = this.#bus.connect('message', (msg: GObj) => {
       try {
         const t = msg.type as number;
-        if (!(t & (Gst.MessageType.ERROR | Gst.MessageType.WARNING))) return;
-        const [err, debug] = t & Gst.MessageType.ERROR ? msg.parseError() : msg.parseWarning();
-        const ev = t & Gst.MessageType.ERROR ? 'busError' : 'busWarning';
+        if (t !== Gst.MessageType.ERROR && t !== Gst.MessageType.WARNING) return;
+        const [err, debug] = t === Gst.MessageType.ERROR ? msg.parseError() : msg.parseWarning();
+        const ev = t === Gst.MessageType.ERROR ? 'busError' : 'busWarning';
         this.#emit(ev, {
           sid: 'bridge',
           element: String(msg.src?.getName?.() ?? 'unknown'),

@@ -879,9 +879,11 @@ export class WebrtcSession {
   #onBusMessage(msg: GObj): void {
     // The playout's talk branch: a broken file becomes a slate + playoutAlerted, not a session error.
     if (this.#playout?.handleBusMessage(msg)) return;
+    // A message has exactly one type: compare with ===, never &. Extended types (decodebin3's STREAM_COLLECTION =
+    // EXTENDED + 4, STREAMS_SELECTED = EXTENDED + 5) share low bits with WARNING and EOS, so `t & EOS` was true for them.
     const t = msg.type as number;
     const element = String(msg.src?.getName?.() ?? 'unknown');
-    if (t & Gst.MessageType.ERROR) {
+    if (t === Gst.MessageType.ERROR) {
       const [err, debug] = msg.parseError();
       if (this.#closing) return; // branches being torn down report not-linked; not an error of the session
       this.#emit('busError', {
@@ -890,7 +892,7 @@ export class WebrtcSession {
         message: String(err?.message ?? err),
         debug: String(debug ?? ''),
       });
-    } else if (t & Gst.MessageType.WARNING) {
+    } else if (t === Gst.MessageType.WARNING) {
       const [err, debug] = msg.parseWarning();
       this.#emit('busWarning', {
         sid: this.sid,
@@ -898,16 +900,16 @@ export class WebrtcSession {
         message: String(err?.message ?? err),
         debug: String(debug ?? ''),
       });
-    } else if (t & Gst.MessageType.ELEMENT) {
+    } else if (t === Gst.MessageType.ELEMENT) {
       const s = msg.getStructure();
       if (s && s.getName() === 'GstBinForwarded') {
         const resolve = this.#eosWaiters.get(msg.src);
         if (resolve) {
           const inner = s.getValue('message')?.getBoxed?.();
-          if (inner && (inner.type as number) & Gst.MessageType.EOS) resolve();
+          if (inner && (inner.type as number) === Gst.MessageType.EOS) resolve();
         }
       }
-    } else if (t & Gst.MessageType.EOS) {
+    } else if (t === Gst.MessageType.EOS) {
       this.#emit('eos', { sid: this.sid });
     }
   }

@@ -215,7 +215,7 @@ export class OutputManager {
     const t = msg.type as number;
     const path = String(msg.src?.getPathString?.() ?? '');
     const id = outputIdOfPath(path);
-    if (t & Gst.MessageType.ELEMENT) {
+    if (t === Gst.MessageType.ELEMENT) {
       const s = msg.getStructure();
       const name = s ? String(s.getName()) : '';
       if (name === 'GstBinForwarded') {
@@ -223,7 +223,7 @@ export class OutputManager {
           (o) => o.bin === msg.src || `out-${o.spec.id}` === String(msg.src?.getName?.()),
         );
         const inner = s.getValue('message')?.getBoxed?.();
-        if (out?.eos && inner && (inner.type as number) & Gst.MessageType.EOS) out.eos();
+        if (out?.eos && inner && (inner.type as number) === Gst.MessageType.EOS) out.eos();
         return true;
       }
       if (!id) return false;
@@ -262,7 +262,7 @@ export class OutputManager {
       }
       return false;
     }
-    if (id && t & Gst.MessageType.ERROR) {
+    if (id && t === Gst.MessageType.ERROR) {
       const out = this.#local.get(id);
       if (out && out.state !== 'failed') {
         const [err] = msg.parseError();
@@ -365,8 +365,8 @@ export class OutputManager {
     out.busHandler = bus.connect('message', (msg: GObj) => {
       try {
         const t = msg.type as number;
-        if (t & Gst.MessageType.ERROR || t & Gst.MessageType.EOS) {
-          const message = t & Gst.MessageType.ERROR ? String(msg.parseError()[0]?.message ?? 'error') : 'end of stream';
+        if (t === Gst.MessageType.ERROR || t === Gst.MessageType.EOS) {
+          const message = t === Gst.MessageType.ERROR ? String(msg.parseError()[0]?.message ?? 'error') : 'end of stream';
           void this.#restartNetwork(out, message);
         }
       } catch (err) {

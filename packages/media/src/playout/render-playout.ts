@@ -166,7 +166,7 @@ export function runPlayoutRender(argv: string[]): void {
   bus.on('message', (msg: any) => {
     try {
       if (source?.handleBusMessage(msg)) return;
-      if (msg.type & Gst.MessageType.ERROR) {
+      if (msg.type === Gst.MessageType.ERROR) {
         const [err, dbg] = msg.parseError();
         print('error', {
           reason: 'gstreamer',
@@ -176,7 +176,7 @@ export function runPlayoutRender(argv: string[]): void {
         });
         exitCode = 1;
         finish(false);
-      } else if (msg.type & Gst.MessageType.EOS) {
+      } else if (msg.type === Gst.MessageType.EOS) {
         print('eosMessage', { element: String(msg.src?.getName?.()) });
         finish(true);
       }
