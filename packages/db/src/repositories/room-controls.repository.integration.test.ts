@@ -139,6 +139,33 @@ describe('room controls: playout commands', () => {
     });
   });
 
+  it('a claim whose worker died (no outcome in time) is closed as expired, never re-applied', async () => {
+    const repo = createRoomControlsRepository(testDb.db);
+    const cmd = await repo.issuePlayoutCommand({ roomId: otherRoomId, action: 'pause', issuedBy: userId });
+    const [claimed] = await repo.claimPlayoutCommands({ roomId: otherRoomId, jobRecordId: jobA, workerId: 'w-dead' });
+    expect(claimed?.seq).toBe(cmd.seq);
+    // Still in flight shortly after the claim: not touched.
+    expect(await repo.claimPlayoutCommands({ roomId: otherRoomId, jobRecordId: jobB })).toEqual([]);
+    expect((await repo.getPlayoutCommand(cmd.seq))?.status).toBe('applying');
+    await testDb.pool.query(`UPDATE playout_commands SET claimed_at = now() - interval '5 minutes' WHERE seq = $1`, [
+      cmd.seq,
+    ]);
+    expect(await repo.claimPlayoutCommands({ roomId: otherRoomId, jobRecordId: jobB })).toEqual([]);
+    expect(await repo.getPlayoutCommand(cmd.seq)).toMatchObject({
+      status: 'expired',
+      result: expect.stringMatching(/^claimed by worker w-dead but no outcome within 30 s/),
+    });
+    await expect(
+      repo.finishPlayoutCommand({
+        seq: cmd.seq,
+        status: 'applied',
+        result: null,
+        playoutState: 'paused',
+        positionMs: 1,
+      }),
+    ).rejects.toThrow();
+  });
+
   it('validates input: unknown action, bad room id, a room that does not exist', async () => {
     const repo = createRoomControlsRepository(testDb.db);
     expect(await reasonOf(repo.issuePlayoutCommand({ roomId, action: 'rewind' as never, issuedBy: null }))).toBe(

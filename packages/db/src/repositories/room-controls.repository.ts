@@ -58,7 +58,24 @@ export function createRoomControlsRepository(db: Db) {
         ),
       )
       .returning({ seq: playoutCommands.seq });
-    return rows.length;
+    // A claim without an outcome after the same time: the worker died between claiming and writing the result. The
+    // command was applied at most once (or not at all); close it so the live page does not show it in flight forever.
+    const abandoned = await db
+      .update(playoutCommands)
+      .set({
+        status: 'expired',
+        finishedAt: sql`now()`,
+        result: sql`'claimed by worker ' || coalesce(${playoutCommands.workerId}, '?') || ${` but no outcome within ${Math.round(maxAgeMs / 1000)} s (the worker stopped?); check the playout state`}`,
+      })
+      .where(
+        and(
+          eq(playoutCommands.roomId, roomId),
+          eq(playoutCommands.status, 'applying'),
+          lt(playoutCommands.claimedAt, sql`now() - make_interval(secs => ${maxAgeMs / 1000})`),
+        ),
+      )
+      .returning({ seq: playoutCommands.seq });
+    return rows.length + abandoned.length;
   }
 
   return {
