@@ -46,26 +46,11 @@ import {
   structNumbers,
   type GObj,
 } from './gi.js';
+import { consoleLineLogger } from './line-logger.js';
 import { fidGroups, filterOffer, midsOf, OfferError, URI_AUDIO_LEVEL, URI_TWCC, type FilteredOffer } from './sdp.js';
 
 /** The countdown's logger: console lines like the rest of the engine (stdout is forwarded to the client's log). */
-function countdownLogger(sid: string): Logger {
-  const line =
-    (level: string) =>
-    (a: unknown, b?: string): void => {
-      const msg = typeof a === 'string' ? a : (b ?? '');
-      const obj = typeof a === 'string' ? {} : a;
-      console.log(`[${sid}] countdown ${level}: ${msg} ${JSON.stringify(obj)}`);
-    };
-  const log = {
-    debug: () => {},
-    info: line('info'),
-    warn: line('warn'),
-    error: line('error'),
-    child: () => log,
-  };
-  return log;
-}
+const countdownLogger = (sid: string): Logger => consoleLineLogger(sid, 'countdown');
 
 export type Emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>) => void;
 

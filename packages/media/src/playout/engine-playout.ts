@@ -7,29 +7,14 @@
 import type { Logger } from '../events.js';
 import type { EngineEventData, EngineEventName } from '../protocol/messages.js';
 import { Gst, GstController } from '../engine/gi.js';
+import { consoleLineLogger } from '../engine/line-logger.js';
 import { PlayoutSource, type PlayoutEncodedPath } from './playout-source.js';
 import type { PlayoutSource as PlayoutSpec } from './playout-spec.js';
 
 type Emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>) => void;
 
 /** Engine log lines on stdout (forwarded to the client's logger), like the rest of the engine. */
-function consoleLogger(prefix: string): Logger {
-  const line =
-    (level: string) =>
-    (a: unknown, b?: string): void => {
-      const msg = typeof a === 'string' ? a : (b ?? '');
-      const obj = typeof a === 'string' ? {} : a;
-      console.log(`[${prefix}] playout ${level}: ${msg} ${JSON.stringify(obj)}`);
-    };
-  const log: Logger = {
-    debug: () => {},
-    info: line('info'),
-    warn: line('warn'),
-    error: line('error'),
-    child: () => log,
-  };
-  return log;
-}
+const consoleLogger = (prefix: string): Logger => consoleLineLogger(prefix, 'playout');
 
 export function startSessionPlayout(o: {
   sid: string;

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { GLib, Gst } from '../engine/gi.js';
 import { CountdownSource } from '../countdown/countdown-source.js';
 import type { Logger } from '../events.js';
+import { lineLogger } from '../engine/line-logger.js';
 import { playoutActionSchema, playoutSourceSchema, type PlayoutSource as PlayoutSpec } from './playout-spec.js';
 import { PlayoutSource, playoutSkeletonDescription } from './playout-source.js';
 import { videoChainDescription } from '../builders/send.js';
@@ -93,25 +94,7 @@ function sinkDescription(
 }
 
 /** PlayoutSource log lines as `log` JSON lines (tests print them on failure). */
-const renderLogger: Logger = (() => {
-  const line =
-    (level: string) =>
-    (a: unknown, b?: string): void => {
-      print('log', {
-        level,
-        msg: typeof a === 'string' ? a : (b ?? ''),
-        ...(typeof a === 'object' && a ? (a as object) : {}),
-      });
-    };
-  const log: Logger = {
-    debug: () => {},
-    info: line('info'),
-    warn: line('warn'),
-    error: line('error'),
-    child: () => log,
-  };
-  return log;
-})();
+const renderLogger: Logger = lineLogger((level, msg, fields) => print('log', { level, msg, ...fields }));
 
 export function runPlayoutRender(argv: string[]): void {
   let spec: z.output<typeof playoutRenderSpecSchema>;
