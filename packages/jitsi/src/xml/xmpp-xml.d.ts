@@ -32,7 +32,6 @@ declare module '@xmpp/xml' {
     remove(el: Element | string, xmlns?: string): Element;
     text(val?: string): string;
     toString(): string;
-    clone(): Element;
   }
 
   export type XmlChild = Node | null | undefined | boolean | XmlChild[];
