@@ -23,12 +23,6 @@ export interface CreateEngineOptions {
   timings?: Partial<EngineClientTimings>;
   /** Send/receive specs used by the MediaPort openSession(). */
   media?: MediaDefaults;
-  /**
-   * V8 old-space cap of the engine process in MB (default 64). The engine's JS is small, but every bus message and
-   * property read creates GI wrappers whose native memory is freed only by a major GC; with V8's default limits those
-   * wait for a long time and RSS creeps up (+0.5 MB/min for 4 audio sources). A small cap makes V8 collect them early.
-   */
-  maxHeapMb?: number;
 }
 
 const defaultTimings: EngineClientTimings = {
@@ -50,22 +44,21 @@ export function defaultEngineEntry(): string {
 }
 
 /** node arguments that run a CommonJS entry; TypeScript sources go through `--require tsx/cjs` + `-e require()`. */
-export function nodeArgsFor(entry: string, args: string[] = [], maxHeapMb = 64): string[] {
-  const heap = `--max-old-space-size=${maxHeapMb}`;
+export function nodeArgsFor(entry: string, args: string[] = []): string[] {
   if (/\.c?ts$/.test(entry)) {
     const req = createRequire(import.meta.url);
     const tsxCjs = req.resolve('tsx/cjs');
     // `-e` keeps the entry CommonJS even though this package is "type": "module".
-    return [heap, '--require', tsxCjs, '-e', `require(${JSON.stringify(entry)})`, '--', ...args];
+    return ['--require', tsxCjs, '-e', `require(${JSON.stringify(entry)})`, '--', ...args];
   }
-  return [heap, entry, ...args];
+  return [entry, ...args];
 }
 
 export async function createEngine(opts: CreateEngineOptions = {}): Promise<EngineClient> {
   const logger = (opts.logger ?? silentLogger).child({ module: 'media-engine' });
   const entry = opts.entry ?? defaultEngineEntry();
   const startTimeoutMs = opts.startTimeoutMs ?? 30_000;
-  const child = spawn(process.execPath, nodeArgsFor(entry, opts.args, opts.maxHeapMb), {
+  const child = spawn(process.execPath, nodeArgsFor(entry, opts.args), {
     stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
     ...(opts.env ? { env: opts.env } : {}),
   });
