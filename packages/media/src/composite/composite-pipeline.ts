@@ -11,7 +11,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { CountdownSource } from '../countdown/countdown-source.js';
 import { escapeMarkup } from '../countdown/countdown-text.js';
-import { Gst, parseBin, toPipelineError, type GObj } from '../engine/gi.js';
+import { Gst, objectNames, parseBin, structDoubles, toPipelineError, type GObj } from '../engine/gi.js';
 import type { Emit } from '../engine/webrtc-session.js';
 import { OutputManager } from '../outputs/output-manager.js';
 import {
@@ -362,17 +362,17 @@ export class CompositePipeline {
     const t = msg.type as number;
     if (t === Gst.MessageType.ELEMENT) {
       const s = msg.getStructure();
-      if (s && String(s.getName()) === 'level') this.#onLevel(msg, String(s.toString()));
+      if (s && String(s.getName()) === 'level') this.#onLevel(msg, s);
       return;
     }
-    const path = String(msg.src?.getPathString?.() ?? '');
-    const removing = [...this.#removing].some((k) => path.includes(`:${k}`) || path.includes(`:${k}/`));
+    const names = objectNames(msg.src);
+    const removing = [...this.#removing].some((k) => names.includes(k));
     if (t === Gst.MessageType.ERROR) {
       if (removing || this.#closed) return;
       const [err, debug] = msg.parseError();
       this.#emit('busError', {
         sid: 'composite',
-        element: String(msg.src?.getName?.() ?? 'composite'),
+        element: String(msg.src?.name ?? 'composite'),
         message: String(err?.message ?? err),
         debug: String(debug ?? ''),
       });
@@ -380,7 +380,7 @@ export class CompositePipeline {
       const [err, debug] = msg.parseWarning();
       this.#emit('busWarning', {
         sid: 'composite',
-        element: String(msg.src?.getName?.() ?? 'composite'),
+        element: String(msg.src?.name ?? 'composite'),
         message: String(err?.message ?? err),
         debug: String(debug ?? ''),
       });
@@ -392,17 +392,12 @@ export class CompositePipeline {
    * new or very quiet/loud participant) 3 dB per 500 ms level message, so the mix settles within ~3 s; near the
    * target 1 dB per message, so speech dynamics are not flattened. Gain range −24 dB … +maxGainDb.
    */
-  #onLevel(msg: GObj, text: string): void {
+  #onLevel(msg: GObj, s: GObj): void {
     if (!this.#spec.audio.normalize) return;
-    const m = /src-([\w.@-]+)/.exec(String(msg.src?.getPathString?.() ?? ''));
-    const b = m?.[1] ? this.#sources.get(m[1]) : undefined;
+    const bin = objectNames(msg.src).find((n) => n.startsWith('src-'));
+    const b = bin ? this.#sources.get(bin.slice(4)) : undefined;
     if (!b || b.spec.media !== 'audio') return;
-    const rms = /rms=\(GValueArray\)<\s*([^>]*)>/.exec(text)?.[1];
-    if (!rms) return;
-    const values = rms
-      .split(',')
-      .map((v) => Number.parseFloat(v))
-      .filter((v) => Number.isFinite(v));
+    const values = structDoubles(s, 'rms').filter((v) => Number.isFinite(v));
     if (!values.length) return;
     const db = Math.max(...values);
     if (db < -50) return; // silence or noise floor: keep the gain

@@ -184,7 +184,7 @@ export class ForwardingBridgeEngine {
         const ev = t === Gst.MessageType.ERROR ? 'busError' : 'busWarning';
         this.#emit(ev, {
           sid: 'bridge',
-          element: String(msg.src?.getName?.() ?? 'unknown'),
+          element: String(msg.src?.name ?? 'unknown'),
           message: String(err?.message ?? err),
           debug: String(debug ?? ''),
         });
@@ -295,7 +295,15 @@ export class ForwardingBridgeEngine {
       tee.allowNotLinked = true;
       this.pipeline.add(tee);
       tee.syncStateWithParent();
-      const s: Source = { ...d, owner: id, conference: ep.conference, tee, ingress: null, encoding, keyframeRequests: 0 };
+      const s: Source = {
+        ...d,
+        owner: id,
+        conference: ep.conference,
+        tee,
+        ingress: null,
+        encoding,
+        keyframeRequests: 0,
+      };
       this.#sources.set(d.ssrc, s);
       added.push(s);
     }

@@ -867,7 +867,7 @@ export class WebrtcSession {
     // A message has exactly one type: compare with ===, never &. Extended types (decodebin3's STREAM_COLLECTION =
     // EXTENDED + 4, STREAMS_SELECTED = EXTENDED + 5) share low bits with WARNING and EOS, so `t & EOS` was true for them.
     const t = msg.type as number;
-    const element = String(msg.src?.getName?.() ?? 'unknown');
+    const element = String(msg.src?.name ?? 'unknown');
     if (t === Gst.MessageType.ERROR) {
       const [err, debug] = msg.parseError();
       if (this.#closing) return; // branches being torn down report not-linked; not an error of the session

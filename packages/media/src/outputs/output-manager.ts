@@ -6,7 +6,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { mkdirSync, statSync } from 'node:fs';
-import { Gst, parseBin, structNumbers, type GObj } from '../engine/gi.js';
+import { Gst, objectNames, parseBin, structNumbers, type GObj } from '../engine/gi.js';
 import type { Emit } from '../engine/webrtc-session.js';
 import type { OutputSpecParsed, OutputState, OutputStats } from '../composite/protocol.js';
 import {
@@ -82,8 +82,10 @@ function freeUdpPort(): Promise<number> {
 }
 
 /** Path of the element inside the composite pipeline → the output id (bins are named `out-<id>`). */
-export function outputIdOfPath(path: string): string | null {
-  return /\/GstBin:out-([\w.-]+)(?:\/|$)/.exec(path)?.[1] ?? null;
+/** The output id of a bus message's source: the `out-<id>` bin it sits in (names from objectNames). */
+export function outputIdOfNames(names: readonly string[]): string | null {
+  const bin = names.find((n) => n.startsWith('out-'));
+  return bin ? bin.slice(4) : null;
 }
 
 export class OutputManager {
@@ -213,14 +215,13 @@ export class OutputManager {
   /** Bus messages of the composite pipeline that concern outputs; returns true when consumed. */
   handleMessage(msg: GObj): boolean {
     const t = msg.type as number;
-    const path = String(msg.src?.getPathString?.() ?? '');
-    const id = outputIdOfPath(path);
+    const id = outputIdOfNames(objectNames(msg.src));
     if (t === Gst.MessageType.ELEMENT) {
       const s = msg.getStructure();
       const name = s ? String(s.getName()) : '';
       if (name === 'GstBinForwarded') {
         const out = [...this.#local.values()].find(
-          (o) => o.bin === msg.src || `out-${o.spec.id}` === String(msg.src?.getName?.()),
+          (o) => o.bin === msg.src || `out-${o.spec.id}` === String(msg.src?.name),
         );
         const inner = s.getValue('message')?.getBoxed?.();
         if (out?.eos && inner && (inner.type as number) === Gst.MessageType.EOS) out.eos();
@@ -366,7 +367,8 @@ export class OutputManager {
       try {
         const t = msg.type as number;
         if (t === Gst.MessageType.ERROR || t === Gst.MessageType.EOS) {
-          const message = t === Gst.MessageType.ERROR ? String(msg.parseError()[0]?.message ?? 'error') : 'end of stream';
+          const message =
+            t === Gst.MessageType.ERROR ? String(msg.parseError()[0]?.message ?? 'error') : 'end of stream';
           void this.#restartNetwork(out, message);
         }
       } catch (err) {

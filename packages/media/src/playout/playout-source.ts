@@ -436,12 +436,11 @@ export class PlayoutSource {
     const t = msg.type as number;
     // decodebin3 posts its own EOS when its streams end: the talk's end is seen on the aggregator pads instead.
     if (t === Gst.MessageType.EOS) return true;
-    if (owner.closing || this.#retired.has(owner))
-      return t === Gst.MessageType.ERROR || t === Gst.MessageType.WARNING;
+    if (owner.closing || this.#retired.has(owner)) return t === Gst.MessageType.ERROR || t === Gst.MessageType.WARNING;
     if (t === Gst.MessageType.ERROR) {
       const [err, debug] = msg.parseError();
       const message = `talk file ${this.#spec.location} failed at run time: ${String(err?.message ?? err)}`;
-      this.#log.error({ element: String(src?.getName?.() ?? '?'), debug: String(debug ?? '') }, message);
+      this.#log.error({ element: String(src?.name ?? '?'), debug: String(debug ?? '') }, message);
       this.#fail('file-error', message);
       return true;
     }

@@ -153,14 +153,14 @@ export function runPlayoutRender(argv: string[]): void {
         const [err, dbg] = msg.parseError();
         print('error', {
           reason: 'gstreamer',
-          element: String(msg.src?.getName?.()),
+          element: String(msg.src?.name),
           message: String(err?.message),
           debug: String(dbg ?? ''),
         });
         exitCode = 1;
         finish(false);
       } else if (msg.type === Gst.MessageType.EOS) {
-        print('eosMessage', { element: String(msg.src?.getName?.()) });
+        print('eosMessage', { element: String(msg.src?.name) });
         finish(true);
       }
     } catch (err) {
