@@ -39,6 +39,10 @@ const rss = (pid: number) =>
 const dir = mkdtempSync(join(tmpdir(), 'stagecast-broadcast-bench-'));
 const engine = await createEngine({ timings: { heartbeatTimeoutMs: 20_000 } });
 const pid = engine.pid!;
+let heap = { usedMB: 0, externalMB: 0 };
+engine.on('heartbeat', (h) => {
+  heap = { usedMB: (h.heapUsedBytes ?? 0) / 2 ** 20, externalMB: (h.externalBytes ?? 0) / 2 ** 20 };
+});
 const publisher = new HlsPublisher({ directory: dir, targetDurationSeconds: 1, eventPlaylist: true });
 const latencies: number[] = [];
 let ocrPending = false;
@@ -120,14 +124,16 @@ await sleep(5000); // warm-up
 const t0 = ticks(pid);
 const start = Date.now();
 const rssSamples: number[] = [];
+const rssTimes: number[] = [];
 let lastStats = await engine.request('composite.stats', {});
 while (Date.now() - start < seconds * 1000) {
   await sleep(soakMin ? 10_000 : 2000);
   rssSamples.push(rss(pid));
+  rssTimes.push((Date.now() - start) / 60_000);
   lastStats = await engine.request('composite.stats', {});
   if (soakMin)
     console.log(
-      `t=${Math.round((Date.now() - start) / 1000)} s rss ${(rss(pid) / 2 ** 20).toFixed(0)} MB fps ${lastStats.encodedFps} dropped ${lastStats.droppedFrames}`,
+      `t=${Math.round((Date.now() - start) / 1000)} s rss ${(rss(pid) / 2 ** 20).toFixed(0)} MB (JS heap ${heap.usedMB.toFixed(1)} MB, external ${heap.externalMB.toFixed(1)} MB) fps ${lastStats.encodedFps} dropped ${lastStats.droppedFrames}`,
     );
 }
 const cpu = (ticks(pid) - t0) / 100 / ((Date.now() - start) / 1000);
@@ -148,6 +154,18 @@ const extinf = list.segments.slice(0, -1).map((s) => s.durationSeconds);
 const ext = [...extinf].sort((a, b) => a - b);
 const histogram: Record<string, number> = {};
 for (const d of extinf) histogram[d.toFixed(3)] = (histogram[d.toFixed(3)] ?? 0) + 1;
+// RSS trend after warm-up (allocator pools, V8 heap sizing and the HLS window fill in the first minutes): least-squares
+// slope over the samples from minute 5 on (soak) or the second half (short runs).
+const rssSlopeMBPerMin = (() => {
+  const from = soakMin >= 10 ? 5 : (rssTimes.at(-1) ?? 0) / 2;
+  const pts = rssTimes.flatMap((t, i) => (t >= from ? [[t, rssSamples[i]! / 2 ** 20] as const] : []));
+  if (pts.length < 3) return null;
+  const mt = pts.reduce((a, [t]) => a + t, 0) / pts.length;
+  const mr = pts.reduce((a, [, r]) => a + r, 0) / pts.length;
+  const num = pts.reduce((a, [t, r]) => a + (t - mt) * (r - mr), 0);
+  const den = pts.reduce((a, [t]) => a + (t - mt) ** 2, 0);
+  return { fromMinute: Number(from.toFixed(1)), mbPerMinute: Number((num / den).toFixed(3)), samples: pts.length };
+})();
 const sorted = [...latencies].sort((a, b) => a - b);
 const med = sorted[Math.floor(sorted.length / 2)];
 console.log(
@@ -162,6 +180,7 @@ console.log(
         first: Math.round(rssSamples[0]! / 2 ** 20),
         last: Math.round(rssSamples.at(-1)! / 2 ** 20),
         max: Math.round(Math.max(...rssSamples) / 2 ** 20),
+        trend: rssSlopeMBPerMin,
       },
       encodedFps: lastStats.encodedFps,
       droppedFrames: lastStats.droppedFrames,

@@ -296,9 +296,12 @@ export function runEngine(): void {
   const heartbeat = setInterval(() => {
     try {
       const cpu = process.cpuUsage();
+      const mem = process.memoryUsage();
       emit('heartbeat', {
         seq: seq++,
-        rssBytes: process.memoryUsage().rss,
+        rssBytes: mem.rss,
+        heapUsedBytes: mem.heapUsed,
+        externalBytes: mem.external,
         cpuUserUs: cpu.user,
         sessions: sessions.size,
       });

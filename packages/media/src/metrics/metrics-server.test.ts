@@ -18,7 +18,7 @@ describe('metrics server', () => {
     const m = await createMetricsServer({ port: 0, engine: ev });
     servers.push(m);
     ev.emit('heartbeat', { seq: 0, rssBytes: 123_456_789, cpuUserUs: 2_500_000, sessions: 1 });
-    ev.emit('heartbeat', { seq: 1, rssBytes: 123_456_789, cpuUserUs: 2_600_000, sessions: 1 });
+    ev.emit('heartbeat', { seq: 1, rssBytes: 123_456_789, cpuUserUs: 2_600_000, sessions: 1, heapUsedBytes: 9_000_000 });
     ev.emit('stats', {
       sid: 's1',
       at: Date.now(),
@@ -54,6 +54,7 @@ describe('metrics server', () => {
     expect(text).toContain('stagecast_engine_up 1\n');
     expect(text).toContain('stagecast_engine_heartbeats_total 2\n');
     expect(text).toContain('stagecast_engine_resident_memory_bytes 123456789\n');
+    expect(text).toContain('stagecast_engine_js_heap_used_bytes 9000000\n');
     expect(text).toContain('stagecast_engine_cpu_user_seconds_total 2.6\n');
     expect(text).toContain(
       'stagecast_source_bitrate_bits_per_second{sid="s1",ssrc="7",direction="inbound",media="video",owner="ab\\"c",name="ab\\"c-v0"} 1000000',

@@ -101,6 +101,12 @@ export class MetricsState {
     ]);
     metric('stagecast_engine_resident_memory_bytes', 'gauge', 'Engine process RSS.', hb ? [[{}, hb.rssBytes]] : []);
     metric(
+      'stagecast_engine_js_heap_used_bytes',
+      'gauge',
+      'V8 heap in use in the engine (RSS growing while this stays flat: native memory).',
+      hb?.heapUsedBytes !== undefined ? [[{}, hb.heapUsedBytes]] : [],
+    );
+    metric(
       'stagecast_engine_cpu_user_seconds_total',
       'counter',
       'Engine process user CPU time.',

@@ -377,7 +377,15 @@ export type SourceStats = z.infer<typeof sourceStatsSchema>;
 
 export const eventSchemas = {
   ready: z.object({ protocolVersion: z.number(), pid: z.number(), gstVersion: z.string() }),
-  heartbeat: z.object({ seq: z.number(), rssBytes: z.number(), cpuUserUs: z.number(), sessions: z.number() }),
+  heartbeat: z.object({
+    seq: z.number(),
+    rssBytes: z.number(),
+    cpuUserUs: z.number(),
+    sessions: z.number(),
+    /** V8 heap in use and memory held by JS objects outside it (Buffers): tells a JS leak from a native one. */
+    heapUsedBytes: z.number().optional(),
+    externalBytes: z.number().optional(),
+  }),
   localCandidate: z.object({ sid: z.string(), mid: z.string(), mlineIndex: z.number(), candidate: z.string() }),
   iceGatheringCompleted: z.object({ sid: z.string() }),
   connectionStateChanged: z.object({ sid: z.string(), state: connectionStateSchema }),
