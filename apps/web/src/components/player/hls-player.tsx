@@ -121,10 +121,12 @@ export function HlsPlayer({ src, title, clockRef, compact = false }: HlsPlayerPr
         tryPlay();
         return;
       }
-      // Hold back a fixed 2 s from the live edge (not N × TARGETDURATION) and catch up at up to 1.1× after a
-      // hiccup: glass-to-glass 3.5 s median with 1 s segments vs 5.6 s with liveSyncDurationCount 3
-      // (bench/broadcast-latency.ts). No liveMaxLatencyDuration: its jump ahead is a visible skip.
-      const hls = new Hls({ liveSyncDuration: 2, maxLiveSyncPlaybackRate: 1.1, enableWorker: true });
+      // Hold back a fixed 2.5 s from the live edge (not N × TARGETDURATION) and catch up at up to 1.1× after a
+      // hiccup: glass-to-glass 3.8 s median with 1 s segments vs 5.6 s with liveSyncDurationCount 3
+      // (bench/broadcast-latency.ts). 2 s (3.4 s) stalled when one segment reached the origin a second late: the
+      // playlist is polled once per segment, so the edge the player knows can be ~2 s stale.
+      // No liveMaxLatencyDuration: its jump ahead is a visible skip.
+      const hls = new Hls({ liveSyncDuration: 2.5, maxLiveSyncPlaybackRate: 1.1, enableWorker: true });
       hlsRef.current = hls;
       hls.on(Hls.Events.MANIFEST_PARSED, () => tryPlay());
       hls.on(Hls.Events.FRAG_CHANGED, (_event, data) => {
