@@ -213,6 +213,64 @@ describe('createJobs on real Postgres', () => {
     await waitForState(t, 'run-stage', seen[1]!.jobId, 'completed');
   });
 
+  it('after deferring, a worker leaves the job to another worker instead of winning every fetch race for it', async () => {
+    const a = await setup('yield');
+    // B: another worker process on the same schema, with one poller that polls half as often as A's.
+    const jobsB = await createJobs({
+      connectionString: a.connectionString,
+      schema: a.schema,
+      pollingIntervalSeconds: 1,
+    });
+    try {
+      const deferredByA: string[] = [];
+      const firstOnA = deferred<void>();
+      // A: ten pollers staggered over one interval, so without yielding A polls every ~50 ms and nearly always
+      // fetches the job again the moment it is due (what starved an idle worker in CI).
+      for (let i = 0; i < 10; i += 1) {
+        await a.jobs.work('run-stage', async (_payload, ctx) => {
+          deferredByA.push(ctx.jobId);
+          firstOnA.resolve();
+          ctx.defer(1, 'worker A has 0 of 300 millicores free; clock costs 300');
+        });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const id = await a.jobs.send('run-stage', runStage(randomUUID()));
+      await firstOnA.promise;
+      // B's polls land 300 ms after A's refusal, so B is never the first to poll once the job is due again.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const ranOnB = deferred<string>();
+      await jobsB.work('run-stage', async (_payload, ctx) => ranOnB.resolve(ctx.jobId));
+      const bJobId = await ranOnB.promise;
+      expect(deferredByA).toEqual([id]);
+      expect((await jobsB.boss.getJobById('run-stage', id!))?.output).toMatchObject({
+        reason: expect.stringMatching(/^deferred: /),
+      });
+      await waitForState(a, 'run-stage', bJobId, 'completed');
+    } finally {
+      await jobsB.stop({ timeoutMs: 10_000 });
+    }
+  });
+
+  it('canFetch() false skips polls: the job waits until the worker may take it', async () => {
+    const t = await setup('canfetch');
+    let open = false;
+    let polledWhileClosed = 0;
+    const ran = deferred<void>();
+    await t.jobs.work('sync-schedule', async () => ran.resolve(), {
+      canFetch: () => {
+        if (!open) polledWhileClosed += 1;
+        return open;
+      },
+    });
+    const id = await t.jobs.send('sync-schedule', { conferenceId: randomUUID() });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(polledWhileClosed).toBeGreaterThanOrEqual(2);
+    expect((await t.jobs.boss.getJobById('sync-schedule', id!))?.state).toBe('created');
+    open = true;
+    await ran.promise;
+    await waitForState(t, 'sync-schedule', id!, 'completed');
+  });
+
   it('reassign() fences the old run: its completion no longer touches the new job', async () => {
     const t = await setup('reassign');
     const started = deferred<string>();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import PgBoss from 'pg-boss';
 import pg from 'pg';
 import type { z } from 'zod';
@@ -72,6 +73,30 @@ export class JobDeferral extends Error {
   }
 }
 
+interface Poller {
+  id: string;
+  queue: QueueName;
+  /** offWork(): this poller stops fetching (a running handler finishes). */
+  off: AbortController;
+  activeJobId?: string;
+  done: Promise<void>;
+}
+
+function abortableDelay(ms: number, signals: AbortSignal[]): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, Math.max(0, ms));
+    function done() {
+      clearTimeout(timer);
+      for (const s of signals) s.removeEventListener('abort', done);
+      resolve();
+    }
+    for (const s of signals) {
+      if (s.aborted) return done();
+      s.addEventListener('abort', done, { once: true });
+    }
+  });
+}
+
 export interface ReassignOptions {
   /** Why; stored in the old job's output. */
   reason: string;
@@ -95,6 +120,11 @@ export interface WorkOptions {
   handoverOnStop?: boolean;
   /** Called after a permanent failure was recorded (e.g. to mark the job record failed). Errors here are logged. */
   onPermanentFailure?: (error: PermanentJobError, context: JobContext, rawPayload: unknown) => Promise<void> | void;
+  /**
+   * Asked before every poll; false skips it (a stage worker with no capacity left must not take jobs it would only
+   * defer). Default: always fetch.
+   */
+  canFetch?: () => boolean;
 }
 
 export interface Jobs {
@@ -247,7 +277,125 @@ export async function createJobs(options: CreateJobsOptions): Promise<Jobs> {
       throw error;
     }
   }
-  const workersByQueue = new Map<QueueName, string[]>();
+  const pollers = new Map<string, Poller>();
+  /**
+   * Per queue: until when this instance leaves the queue to other workers because it just deferred a job. Without it
+   * the deferring process (all its pollers share one phase) can win every fetch race for the job it cannot carry and
+   * starve a worker that could (seen in CI: a job queued 60 s next to an idle worker).
+   */
+  const yieldUntil = new Map<QueueName, number>();
+
+  /** One fetch-run-settle loop (pg-boss's own `work()` cannot skip a poll, which capacity gating and yielding need). */
+  async function pollLoop(
+    poller: Poller,
+    intervalMs: number,
+    workOptions: WorkOptions,
+    handler: JobHandler<QueueName>,
+  ): Promise<void> {
+    const { queue } = poller;
+    while (!poller.off.signal.aborted && !stopController.signal.aborted) {
+      let fetched: PgBoss.JobWithMetadata<object> | undefined;
+      if (Date.now() >= (yieldUntil.get(queue) ?? 0) && (workOptions.canFetch?.() ?? true)) {
+        try {
+          [fetched] = await boss.fetch<object>(queue, { batchSize: 1, includeMetadata: true });
+        } catch (error: unknown) {
+          logger.error({ queue, err: errorOutput(error) }, 'fetching a job failed; polling again');
+        }
+      }
+      if (fetched) {
+        poller.activeJobId = fetched.id;
+        try {
+          await settle(queue, fetched, handler, workOptions, intervalMs);
+        } catch (error: unknown) {
+          logger.error({ queue, jobId: fetched.id, err: errorOutput(error) }, 'recording a job result failed');
+        } finally {
+          poller.activeJobId = undefined;
+        }
+        continue; // more may be waiting: poll again at once
+      }
+      await abortableDelay(intervalMs, [poller.off.signal, stopController.signal]);
+    }
+  }
+
+  /** Runs one fetched job and records its outcome: completed, failed (pg-boss retries) or reassigned. */
+  async function settle(
+    queue: QueueName,
+    job: PgBoss.JobWithMetadata<object>,
+    handler: JobHandler<QueueName>,
+    workOptions: WorkOptions,
+    intervalMs: number,
+  ): Promise<void> {
+    const context: JobContext = {
+      jobId: job.id,
+      queue,
+      attempt: job.retryCount + 1,
+      signal: stopController.signal,
+      logger: logger.child({ queue, jobId: job.id }),
+      defer(delaySeconds, reason) {
+        throw new JobDeferral(delaySeconds, reason);
+      },
+    };
+    let release: (() => Promise<void>) | undefined;
+    let expiry: NodeJS.Timeout | undefined;
+    try {
+      const payload = parsePayload(queue, job.data);
+      const definition = queues[queue] as { exclusive?: boolean; singletonKey?: (p: unknown) => string };
+      if (definition.exclusive && definition.singletonKey) {
+        release = await acquireExclusive(queue, definition.singletonKey(payload), stopController.signal);
+      }
+      // Same bound as pg-boss's work(): a handler running past the job's expiry fails it (and pg-boss retries).
+      const expireMs = Math.max(1, Number(job.expireInSeconds)) * 1000;
+      await Promise.race([
+        handler(payload, context),
+        new Promise<never>((_, reject) => {
+          expiry = setTimeout(() => reject(new Error(`handler execution exceeded ${expireMs}ms`)), expireMs);
+        }),
+      ]);
+      await boss.complete(queue, job.id);
+    } catch (error: unknown) {
+      if (error instanceof JobDeferral) {
+        const startAfter = new Date(Date.now() + Math.max(0, error.delaySeconds) * 1000);
+        // Let the other workers' pollers at it first: two of this worker's polling intervals after it is due, and at
+        // least 3 s (other workers may poll less often).
+        const margin = Math.max(3_000, 2 * intervalMs + 500);
+        yieldUntil.set(queue, Math.max(yieldUntil.get(queue) ?? 0, startAfter.getTime() + margin));
+        const newId = await reassign(queue, job.id, {
+          reason: `deferred: ${error.reason}`,
+          oldState: 'cancelled',
+          startAfter,
+        });
+        context.logger.info(
+          { newJobId: newId, delaySeconds: error.delaySeconds, reason: error.reason },
+          'job deferred',
+        );
+        return;
+      }
+      if (stopController.signal.aborted && workOptions.handoverOnStop !== false && !isPermanentJobError(error)) {
+        const newId = await reassign(queue, job.id, { reason: 'worker stopping: handed over', oldState: 'cancelled' });
+        context.logger.info({ newJobId: newId, err: errorOutput(error) }, 'job handed over while stopping');
+        return;
+      }
+      if (isPermanentJobError(error)) {
+        context.logger.error({ err: errorOutput(error) }, 'job failed permanently; not retrying');
+        await disableRetries(queue, job.id);
+        try {
+          await workOptions.onPermanentFailure?.(error, context, job.data);
+        } catch (hookError: unknown) {
+          context.logger.error({ err: errorOutput(hookError) }, 'onPermanentFailure hook threw');
+        }
+      } else {
+        context.logger.warn(
+          { err: errorOutput(error), attempt: context.attempt },
+          'job failed; pg-boss retries per queue policy',
+        );
+      }
+      // pg-boss stores a plain object as the job output.
+      await boss.fail(queue, job.id, errorOutput(error));
+    } finally {
+      clearTimeout(expiry);
+      await release?.();
+    }
+  }
   let stopping: Promise<void> | undefined;
 
   async function disableRetries(queue: QueueName, jobId: string): Promise<void> {
@@ -332,89 +480,42 @@ export async function createJobs(options: CreateJobsOptions): Promise<Jobs> {
       if (!isQueueName(queue))
         throw new JobsError('unknown-queue', `unknown queue '${String(queue)}'; known: ${queueNames.join(', ')}`);
       if (stopping) throw new JobsError('stopped', `cannot work ${queue}: the job queue is stopped`);
-      const workOpts: PgBoss.WorkOptions & { includeMetadata: true } = {
-        batchSize: 1,
-        includeMetadata: true,
-        ...(workOptions.pollingIntervalSeconds === undefined
-          ? {}
-          : { pollingIntervalSeconds: workOptions.pollingIntervalSeconds }),
-      };
-      const workerId = await boss.work(queue, workOpts, async (batch: PgBoss.JobWithMetadata<object>[]) => {
-        for (const job of batch) {
-          const context: JobContext = {
-            jobId: job.id,
-            queue,
-            attempt: job.retryCount + 1,
-            signal: stopController.signal,
-            logger: logger.child({ queue, jobId: job.id }),
-            defer(delaySeconds, reason) {
-              throw new JobDeferral(delaySeconds, reason);
-            },
-          };
-          let release: (() => Promise<void>) | undefined;
-          try {
-            const payload = parsePayload(queue, job.data);
-            const definition = queues[queue] as { exclusive?: boolean; singletonKey?: (p: unknown) => string };
-            if (definition.exclusive && definition.singletonKey) {
-              release = await acquireExclusive(queue, definition.singletonKey(payload), stopController.signal);
-            }
-            await handler(payload, context);
-          } catch (error: unknown) {
-            if (error instanceof JobDeferral) {
-              const startAfter = new Date(Date.now() + Math.max(0, error.delaySeconds) * 1000);
-              const newId = await reassign(queue, job.id, {
-                reason: `deferred: ${error.reason}`,
-                oldState: 'cancelled',
-                startAfter,
-              });
-              context.logger.info(
-                { newJobId: newId, delaySeconds: error.delaySeconds, reason: error.reason },
-                'job deferred',
-              );
-              continue;
-            }
-            if (stopController.signal.aborted && workOptions.handoverOnStop !== false && !isPermanentJobError(error)) {
-              const newId = await reassign(queue, job.id, {
-                reason: 'worker stopping: handed over',
-                oldState: 'cancelled',
-              });
-              context.logger.info({ newJobId: newId, err: errorOutput(error) }, 'job handed over while stopping');
-              continue;
-            }
-            if (isPermanentJobError(error)) {
-              context.logger.error({ err: errorOutput(error) }, 'job failed permanently; not retrying');
-              await disableRetries(queue, job.id);
-              try {
-                await workOptions.onPermanentFailure?.(error, context, job.data);
-              } catch (hookError: unknown) {
-                context.logger.error({ err: errorOutput(hookError) }, 'onPermanentFailure hook threw');
-              }
-            } else {
-              context.logger.warn(
-                { err: errorOutput(error), attempt: context.attempt },
-                'job failed; pg-boss retries per queue policy',
-              );
-            }
-            // A plain object becomes the job output (pg-boss stores it as JSON).
-            throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), errorOutput(error));
-          } finally {
-            await release?.();
-          }
-        }
-      });
-      workersByQueue.set(queue, [...(workersByQueue.get(queue) ?? []), workerId]);
-      return workerId;
+      const intervalMs =
+        Math.max(0.5, workOptions.pollingIntervalSeconds ?? options.pollingIntervalSeconds ?? 2) * 1000;
+      const poller: Poller = { id: randomUUID(), queue, off: new AbortController(), done: Promise.resolve() };
+      pollers.set(poller.id, poller);
+      poller.done = pollLoop(poller, intervalMs, workOptions, handler as JobHandler<QueueName>).finally(() =>
+        pollers.delete(poller.id),
+      );
+      return poller.id;
     },
 
     async offWork(queue) {
-      await boss.offWork(queue);
-      workersByQueue.delete(queue);
+      for (const poller of pollers.values()) if (poller.queue === queue) poller.off.abort();
     },
 
     stop(stopOptions = {}) {
       stopping ??= (async () => {
         stopController.abort(new JobsError('stopped', 'the job queue is stopping'));
-        await boss.stop({ graceful: true, wait: true, timeout: stopOptions.timeoutMs ?? 30_000 });
+        // Running handlers see the signal and wind down (drain hands their jobs over); wait for them, bounded.
+        const timeoutMs = stopOptions.timeoutMs ?? 30_000;
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          Promise.allSettled([...pollers.values()].map((p) => p.done)),
+          new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+        ]);
+        clearTimeout(timer);
+        const stuck = [...pollers.values()].filter((p) => p.activeJobId !== undefined);
+        for (const p of stuck) {
+          await boss
+            .fail(p.queue, p.activeJobId!, {
+              name: 'Error',
+              message: `worker stopped while the job was still running after ${timeoutMs} ms`,
+              permanent: false,
+            })
+            .catch(() => {});
+        }
+        await boss.stop({ graceful: true, wait: true, timeout: 1_000 });
         await lockPool.end();
       })();
       return stopping;

@@ -21,3 +21,22 @@ export function jobsEnv(source: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+interface EnvIssue {
+  readonly message: string;
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+}
+
+/**
+ * `onValidationError` for a worker's createEnv: one error naming every bad variable and what it must be (t3-env's
+ * default only says "Invalid environment variables" and prints the details elsewhere).
+ */
+export function envValidationError(service: string): (issues: readonly EnvIssue[]) => never {
+  return (issues) => {
+    const problems = issues.map((issue) => {
+      const key = issue.path?.map((p) => String(typeof p === 'object' ? p.key : p)).join('.') ?? 'env';
+      return `${key}: ${issue.message}`;
+    });
+    throw new Error(`invalid environment for ${service} — ${problems.join('; ')}`);
+  };
+}

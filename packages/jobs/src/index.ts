@@ -11,7 +11,7 @@ export {
   type WorkOptions,
 } from './boss.js';
 export { JobsError, PermanentJobError, isPermanentJobError, type JobsErrorReason } from './errors.js';
-export { jobsEnv, jobsEnvSchema, type JobsEnv } from './env.js';
+export { envValidationError, jobsEnv, jobsEnvSchema, type JobsEnv } from './env.js';
 export { redactUrl, silentLogger, type Logger } from './logger.js';
 export {
   assertQueueName,

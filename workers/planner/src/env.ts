@@ -1,6 +1,6 @@
 import { createEnv } from '@t3-oss/env-core';
 import { dbEnvSchema } from '@stagecast/db';
-import { jobsEnvSchema } from '@stagecast/jobs';
+import { envValidationError, jobsEnvSchema } from '@stagecast/jobs';
 import { z } from 'zod';
 
 const minutes = (name: string, def: number) =>
@@ -34,6 +34,7 @@ export function plannerEnv(source: Record<string, string | undefined> = process.
     },
     runtimeEnv: source,
     emptyStringAsUndefined: true,
+    onValidationError: envValidationError('the planner'),
   });
 }
 export type PlannerEnv = ReturnType<typeof plannerEnv>;

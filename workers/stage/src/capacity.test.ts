@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CapacityLedger, costOf, stageCostTable } from './capacity.js';
+import { CapacityLedger, cheapestCostMillicores, costOf, stageCostTable } from './capacity.js';
+import { stageEnv } from './env.js';
 
 describe('capacity', () => {
   it('reads costs from the measured table', () => {
@@ -18,5 +19,14 @@ describe('capacity', () => {
     expect(ledger.tryReserve(640)).toBe(true);
     ledger.release(10_000);
     expect(ledger.usedMillicores).toBe(0);
+  });
+
+  it('refuses a capacity below the cheapest role, naming the minimum', () => {
+    expect(cheapestCostMillicores()).toBe(costOf('playout'));
+    const base = { DATABASE_URL: 'postgres://u@127.0.0.1:5432/db' };
+    expect(() => stageEnv({ ...base, STAGE_CAPACITY_MILLICORES: '40' })).toThrow(
+      /invalid environment for the stage worker — STAGE_CAPACITY_MILLICORES: .*at least 50/,
+    );
+    expect(stageEnv({ ...base, STAGE_CAPACITY_MILLICORES: '50' }).STAGE_CAPACITY_MILLICORES).toBe(50);
   });
 });

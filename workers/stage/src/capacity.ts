@@ -28,6 +28,11 @@ export function costOf(role: StageRole): number {
   return stageCostTable[role].millicores;
 }
 
+/** The cheapest role's cost: a worker with less free capacity than this cannot take any job, so it does not poll. */
+export function cheapestCostMillicores(): number {
+  return Math.min(...Object.values(stageCostTable).map((c) => c.millicores));
+}
+
 /** Default capacity: 80 % of the machine's cores (headroom for Node, Postgres clients, the OS). */
 export function defaultCapacityMillicores(): number {
   return Math.floor(availableParallelism() * 1000 * 0.8);

@@ -1,7 +1,8 @@
 import { createEnv } from '@t3-oss/env-core';
 import { dbEnvSchema } from '@stagecast/db';
-import { jobsEnvSchema } from '@stagecast/jobs';
+import { envValidationError, jobsEnvSchema } from '@stagecast/jobs';
 import { z } from 'zod';
+import { cheapestCostMillicores } from './capacity.js';
 
 const videoPattern = /^(\d{2,4})x(\d{2,4})@(\d{1,3})$/;
 
@@ -15,7 +16,14 @@ export function stageEnv(source: Record<string, string | undefined> = process.en
       /** Root of the rooms' local outputs (the clock role writes <dir>/<room slug>/clock/index.m3u8). */
       STAGE_OUTPUT_DIR: z.string().min(1).default('.stagecast/stage-output'),
       /** CPU this worker may use for stage jobs, in millicores (1000 = one core); default 80 % of the cores. */
-      STAGE_CAPACITY_MILLICORES: z.coerce.number().int().positive().optional(),
+      STAGE_CAPACITY_MILLICORES: z.coerce
+        .number()
+        .int()
+        .min(
+          cheapestCostMillicores(),
+          `STAGE_CAPACITY_MILLICORES must be at least ${cheapestCostMillicores()} (the cheapest stage role); with less the worker never takes a job`,
+        )
+        .optional(),
       /** Concurrent run-stage jobs polled for. */
       STAGE_SLOTS: z.coerce.number().int().min(1).max(64).default(4),
       STAGE_POLL_SECONDS: z.coerce.number().min(0.5).default(1),
@@ -46,6 +54,7 @@ export function stageEnv(source: Record<string, string | undefined> = process.en
     },
     runtimeEnv: source,
     emptyStringAsUndefined: true,
+    onValidationError: envValidationError('the stage worker'),
   });
 }
 export type StageEnv = ReturnType<typeof stageEnv>;

@@ -63,7 +63,7 @@ function worker(env: Record<string, string> = {}): WorkerProcess {
 }
 
 describe('stage worker fleet (real processes, Postgres, pg-boss, GStreamer)', () => {
-  it('two workers share the queue; capacity makes one defer what it cannot carry; workers heartbeat their rows', async () => {
+  it('two workers share the queue; a worker at capacity leaves the next job to the other; workers heartbeat their rows', async () => {
     const [a, b] = [worker(), worker()];
     const [idA, idB] = await Promise.all([a.id, b.id]);
     const { roomIds } = await seedRooms(testDb.db, 'fleet-share', 2);
@@ -101,7 +101,9 @@ describe('stage worker fleet (real processes, Postgres, pg-boss, GStreamer)', ()
   }, 180_000);
 
   it('a worker refuses (defers) a job it cannot carry; the job waits queued until capacity frees up', async () => {
-    const a = worker();
+    // 500: after one clock (300) there is room for a playout (50) but not a second clock, so the worker still polls,
+    // takes the second clock job and defers it. (A worker with less free than the cheapest role does not poll.)
+    const a = worker({ STAGE_CAPACITY_MILLICORES: '500' });
     const idA = await a.id;
     const { roomIds } = await seedRooms(testDb.db, 'fleet-capacity', 2);
     const first = await sendStageJob(testDb.db, t.jobs, {
@@ -133,7 +135,7 @@ describe('stage worker fleet (real processes, Postgres, pg-boss, GStreamer)', ()
       deferredReason = rows[0]?.reason;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(deferredReason).toMatch(/^deferred: worker .* has 0 of 300 millicores free; clock costs 300/);
+    expect(deferredReason).toMatch(/^deferred: worker .* has 200 of 500 millicores free; clock costs 300/);
     expect((await createJobRecordRepository(testDb.db).getById(second.recordId)).status).toBe('queued');
     // Capacity frees up: the deferred job runs.
     await t.jobs.send('stop-stage', { roomId: roomIds[0]!, role: 'clock', reason: 'operator' });

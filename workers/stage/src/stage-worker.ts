@@ -1,7 +1,7 @@
 /** Wires a stage worker: registry (heartbeat, leases, reaper), capacity, run-stage/stop-stage handlers. */
 import type { DbHandle } from '@stagecast/db';
 import type { Jobs, Logger } from '@stagecast/jobs';
-import { CapacityLedger } from './capacity.js';
+import { CapacityLedger, cheapestCostMillicores } from './capacity.js';
 import type { ClockSyncState } from './clock/clock-sync.js';
 import { WorkerRegistry } from './fleet/registry.js';
 import { createRunStageHandler } from './handlers/run-stage.handler.js';
@@ -44,7 +44,14 @@ export async function startStageWorker(options: StageWorkerOptions): Promise<Sta
   const runStage = createRunStageHandler({ db: options.db, registry, ledger, runners: options.runners });
   const stopStage = createStopStageHandler({ db: options.db });
   const workOptions = options.pollingIntervalSeconds ? { pollingIntervalSeconds: options.pollingIntervalSeconds } : {};
-  for (let i = 0; i < (options.slots ?? 4); i += 1) await options.jobs.work('run-stage', runStage, workOptions);
+  // A worker that cannot carry even the cheapest role leaves run-stage jobs to the rest of the fleet instead of
+  // fetching and deferring them.
+  const cheapest = cheapestCostMillicores();
+  const runWorkOptions = {
+    ...workOptions,
+    canFetch: () => ledger.capacityMillicores - ledger.usedMillicores >= cheapest,
+  };
+  for (let i = 0; i < (options.slots ?? 4); i += 1) await options.jobs.work('run-stage', runStage, runWorkOptions);
   await options.jobs.work('stop-stage', stopStage, workOptions);
   options.logger.info(
     { workerId: registry.id, capacityMillicores: ledger.capacityMillicores, slots: options.slots ?? 4 },
