@@ -302,6 +302,13 @@ export async function createJobs(options: CreateJobsOptions): Promise<Jobs> {
           logger.error({ queue, err: errorOutput(error) }, 'fetching a job failed; polling again');
         }
       }
+      if (fetched && (poller.off.signal.aborted || stopController.signal.aborted)) {
+        // Fetched while stopping (the poll was already in flight): give it straight back instead of starting it.
+        await reassign(queue, fetched.id, { reason: 'worker stopping: handed over', oldState: 'cancelled' }).catch(
+          (error: unknown) => logger.error({ queue, jobId: fetched.id, err: errorOutput(error) }, 'hand-back failed'),
+        );
+        break;
+      }
       if (fetched) {
         poller.activeJobId = fetched.id;
         try {
