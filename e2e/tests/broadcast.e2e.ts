@@ -54,7 +54,7 @@ interface PlaybackSample {
 function playlistProblems(text: string): string[] {
   const problems: string[] = [];
   if (!text.startsWith('#EXTM3U')) return [`not a playlist: ${text.slice(0, 80)}`];
-  if (/^#EXT-X-DISCONTINUITY/m.test(text)) problems.push('has EXT-X-DISCONTINUITY');
+  if (/^#EXT-X-DISCONTINUITY$/m.test(text)) problems.push('has EXT-X-DISCONTINUITY');
   if (/^#EXT-X-ENDLIST/m.test(text)) problems.push('has EXT-X-ENDLIST while live');
   let pdt: number | null = null;
   let previous: { pdt: number; duration: number } | null = null;

@@ -66,6 +66,12 @@ export const broadcastOutputsSchema = z
         windowSize: z.number().int().min(3).max(100).optional(),
         /** Also keep event.m3u8 with every segment (VOD after the event). */
         eventPlaylist: z.boolean().default(false),
+        /**
+         * EXT-X-DISCONTINUITY-SEQUENCE of this run. A run that takes over a playlist another run wrote (a job taken over
+         * after a worker died) must pass a higher one than that run reached; media sequence numbers continue from the
+         * clock by themselves (HlsPublisher `sequenceEpoch`).
+         */
+        discontinuitySequence: z.number().int().min(0).max(10_000_000).default(0),
         /** Extra lower renditions (ABR ladder); each in `<directory>/r<n>/`, with master.m3u8 at the top. */
         renditions: z.array(z.object({ width: z.number().int(), height: z.number().int(), bitrate: z.number().int() })).max(3).default([]),
       })
@@ -206,6 +212,8 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
     const hls = this.#outputs.hls;
     if (hls) {
       const ladder: (Rendition | undefined)[] = [undefined, ...hls.renditions];
+      // One epoch for every rendition of this run: a later run into the same playlists (a takeover) numbers above it.
+      const sequenceEpoch = new Date();
       for (const [index, rendition] of ladder.entries()) {
         const directory = index === 0 ? hls.directory : join(hls.directory, `r${index}`);
         await mkdir(directory, { recursive: true });
@@ -216,6 +224,8 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
           directory,
           targetDurationSeconds: Math.ceil(hls.segmentSeconds),
           eventPlaylist: hls.eventPlaylist,
+          sequenceEpoch,
+          firstDiscontinuitySequence: hls.discontinuitySequence,
           ...(hls.windowSize ? { windowSize: hls.windowSize } : {}),
           ...(origin ? { origin } : {}),
           logger: this.#log.child({ module: 'hls', rendition: index }),

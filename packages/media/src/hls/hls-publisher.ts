@@ -22,6 +22,33 @@ export interface HlsPublisherOptions {
   /** Remove local segment files when they leave the live window (not when an event playlist keeps them). */
   deleteLocalSegments?: boolean;
   logger?: OriginUploaderOptions['logger'];
+  /**
+   * Number this run's segments from a wall-clock instant (the run's start) instead of 0, so that a later run writing
+   * the same playlist URL — a job taken over by another machine, a restarted worker — continues with higher media
+   * sequence numbers, as one playlist must (RFC 8216 §6.2.1; hls.js only follows a new run whose numbers move
+   * forward), without reading the old playlist (which may sit on a dead machine). See `sequenceBase()`. Renditions of
+   * one run pass the same instant, so their numbers stay aligned.
+   */
+  sequenceEpoch?: Date;
+  /**
+   * EXT-X-DISCONTINUITY-SEQUENCE of this run's first segment (default 0). A later run into the same playlist must pass
+   * a higher one (the stage worker passes (attempt − 1) × 1000), so players treat it as new timestamps. Keep it small:
+   * hls.js walks an array up to this number on every playlist reload (measured: 1e8 works, 5e8 stalls playback), so it
+   * cannot come from the clock the way the media sequence does.
+   */
+  firstDiscontinuitySequence?: number;
+}
+
+/**
+ * Media sequence base: the epoch in half target durations. A run adds one number per segment while the base grows by
+ * two per target duration, so as long as segments last at least half the target (splitmuxsink cuts at the target) a
+ * later run always starts above an earlier run's last segment.
+ */
+export function sequenceBase(epoch: Date, targetDurationSeconds: number): number {
+  const ms = epoch.getTime();
+  if (!Number.isFinite(ms) || ms < 0)
+    throw new RangeError(`sequenceEpoch must be a valid time after 1970, got ${epoch}`);
+  return Math.floor(ms / ((targetDurationSeconds * 1000) / 2));
 }
 
 export interface ClosedSegment {
@@ -40,7 +67,10 @@ export interface HlsPublisherStats {
 }
 
 export class HlsPublisher {
-  readonly #opts: Required<Omit<HlsPublisherOptions, 'origin' | 'logger'>> & Pick<HlsPublisherOptions, 'origin'>;
+  readonly #opts: Required<
+    Omit<HlsPublisherOptions, 'origin' | 'logger' | 'sequenceEpoch' | 'firstDiscontinuitySequence'>
+  > &
+    Pick<HlsPublisherOptions, 'origin'>;
   readonly #live: HlsPlaylist;
   readonly #event: HlsPlaylist | null;
   readonly #origin: OriginUploader | null;
@@ -61,10 +91,18 @@ export class HlsPublisher {
       deleteLocalSegments: options.deleteLocalSegments ?? !options.eventPlaylist,
       origin: options.origin,
     };
-    this.#live = new HlsPlaylist({ kind: 'live', targetDurationSeconds: options.targetDurationSeconds, windowSize });
-    this.#event = this.#opts.eventPlaylist
-      ? new HlsPlaylist({ kind: 'event', targetDurationSeconds: options.targetDurationSeconds, windowSize })
-      : null;
+    const common = {
+      targetDurationSeconds: options.targetDurationSeconds,
+      windowSize,
+      ...(options.sequenceEpoch
+        ? { firstSequence: sequenceBase(options.sequenceEpoch, options.targetDurationSeconds) }
+        : {}),
+      ...(options.firstDiscontinuitySequence === undefined
+        ? {}
+        : { firstDiscontinuitySequence: options.firstDiscontinuitySequence }),
+    };
+    this.#live = new HlsPlaylist({ kind: 'live', ...common });
+    this.#event = this.#opts.eventPlaylist ? new HlsPlaylist({ kind: 'event', ...common }) : null;
     this.#origin = options.origin ? new OriginUploader({ ...options.origin, logger: options.logger }) : null;
     this.stats.origin = this.#origin?.stats ?? null;
   }

@@ -12,7 +12,13 @@ export {
   type OriginUploaderOptions,
   type OriginUploaderStats,
 } from './origin-uploader.js';
-export { HlsPublisher, type HlsPublisherOptions, type ClosedSegment, type HlsPublisherStats } from './hls-publisher.js';
+export {
+  HlsPublisher,
+  sequenceBase,
+  type HlsPublisherOptions,
+  type ClosedSegment,
+  type HlsPublisherStats,
+} from './hls-publisher.js';
 export {
   AAC_LC_CODEC,
   avc1Codec,

@@ -23,6 +23,10 @@ export interface HlsPlaylistOptions {
   windowSize: number;
   /** `event`: keep every segment (VOD-able full-event playlist); `live`: sliding window. */
   kind: 'live' | 'event';
+  /** Media sequence number of the first segment (default 0); see HlsPublisherOptions.sequenceEpoch. */
+  firstSequence?: number;
+  /** EXT-X-DISCONTINUITY-SEQUENCE of the first segment (default 0). */
+  firstDiscontinuitySequence?: number;
 }
 
 export class HlsPlaylist {
@@ -43,7 +47,16 @@ export class HlsPlaylist {
           `use a window of at least ${need} segments of ${options.targetDurationSeconds} s`,
       );
     }
+    for (const [name, value] of [
+      ['firstSequence', options.firstSequence],
+      ['firstDiscontinuitySequence', options.firstDiscontinuitySequence],
+    ] as const) {
+      if (value !== undefined && !(Number.isSafeInteger(value) && value >= 0))
+        throw new RangeError(`${name} must be a non-negative integer, got ${value}`);
+    }
     this.#options = options;
+    this.#nextSequence = options.firstSequence ?? 0;
+    this.#discontinuitySequence = options.firstDiscontinuitySequence ?? 0;
   }
 
   get ended(): boolean {
@@ -117,6 +130,7 @@ export class HlsPlaylist {
 export interface ParsedPlaylist {
   targetDuration: number;
   mediaSequence: number;
+  discontinuitySequence: number;
   discontinuities: number;
   ended: boolean;
   segments: { uri: string; durationSeconds: number; programDateTime: Date | null }[];
@@ -128,6 +142,7 @@ export function parsePlaylist(text: string): ParsedPlaylist {
   const result: ParsedPlaylist = {
     targetDuration: 0,
     mediaSequence: 0,
+    discontinuitySequence: 0,
     discontinuities: 0,
     ended: false,
     segments: [],
@@ -137,6 +152,8 @@ export function parsePlaylist(text: string): ParsedPlaylist {
   for (const line of lines.slice(1)) {
     if (line.startsWith('#EXT-X-TARGETDURATION:')) result.targetDuration = Number(line.split(':')[1]);
     else if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) result.mediaSequence = Number(line.split(':')[1]);
+    else if (line.startsWith('#EXT-X-DISCONTINUITY-SEQUENCE:'))
+      result.discontinuitySequence = Number(line.split(':')[1]);
     else if (line === '#EXT-X-DISCONTINUITY') result.discontinuities++;
     else if (line === '#EXT-X-ENDLIST') result.ended = true;
     else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:'))

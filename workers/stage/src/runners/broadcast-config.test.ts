@@ -42,6 +42,11 @@ describe('resolveBroadcast', () => {
     expect(r.outputs.hls?.origin).toBeUndefined();
     expect(r.hlsPlaylist).toBe('/srv/out/main-hall/broadcast/index.m3u8');
     expect(r.meeting).toEqual({ meetingUrl: room.meetingUrl, displayName: 'Stagecast broadcast' });
+    expect(r.outputs.hls).toMatchObject({ discontinuitySequence: 0 });
+  });
+
+  it('a taken-over run (attempt 3) starts the HLS discontinuity sequence above the earlier runs', () => {
+    expect(resolveBroadcast(room, '/srv/out', 3).outputs.hls).toMatchObject({ discontinuitySequence: 2000 });
   });
 
   it('maps credentials, HLS origin ingest, RTMP keys and SRT stream ids', () => {

@@ -110,7 +110,11 @@ export function meetingOptions(
   };
 }
 
-export function resolveBroadcast(room: RoomBroadcastInput, outputRoot: string): ResolvedBroadcast {
+/**
+ * `attempt`: the job record's run number (2 after a takeover). Each run starts its HLS discontinuity sequence 1000 above
+ * the previous run's, so players treat the new run's timestamps as new (room for 999 engine restarts inside a run).
+ */
+export function resolveBroadcast(room: RoomBroadcastInput, outputRoot: string, attempt = 1): ResolvedBroadcast {
   const meeting = meetingOptions(room, 'Stagecast broadcast');
   const warnings: string[] = [];
   const hlsOutputs = room.broadcastOutputs.filter((o) => o.kind === 'hls');
@@ -133,6 +137,7 @@ export function resolveBroadcast(room: RoomBroadcastInput, outputRoot: string): 
           hls: {
             directory,
             segmentSeconds: 2,
+            discontinuitySequence: Math.max(0, attempt - 1) * 1000,
             ...(first?.ingestUrl ? { origin: { baseUrl: ingestBase(first.ingestUrl) } } : {}),
           },
         }

@@ -107,7 +107,7 @@ export function createBroadcastRunner(options: BroadcastRunnerOptions): StageRun
     async run(job: StageJob, context: StageRunContext): Promise<void> {
       const { signal, logger } = context;
       const room = await options.data.room(job.roomId);
-      const resolved = resolveBroadcast(room, options.outputRoot);
+      const resolved = resolveBroadcast(room, options.outputRoot, job.attempt);
       for (const w of resolved.warnings) logger.warn(w);
       let layout: StageLayout = (await options.data.layout(job.roomId)) ?? 'auto';
       const initial = compositeChoiceFor(layout);
