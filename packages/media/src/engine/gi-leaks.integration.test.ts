@@ -1,7 +1,8 @@
 /**
  * node-gtk 4.1 leaks every transfer-full string it returns (see gi.ts). The engine's periodic paths read stats,
  * level values and element names through structNumbers / structDoubles / objectNames instead; this checks, in a real
- * node-gtk + GStreamer child process, that 200k further calls of each grow the malloc heap by less than a megabyte,
+ * node-gtk + GStreamer child process, that 200k further calls of each (after a first 200k that use up the heap's
+ * free pages, which would otherwise absorb a leak without growth) grow the malloc heap by less than a megabyte,
  * while the leaking calls they replace grow it by several (so the probe demonstrably sees a leak when there is one).
  */
 import { execFileSync } from 'node:child_process';
@@ -14,15 +15,25 @@ const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
 
 describe('GI helpers do not leak (real node-gtk)', () => {
   it('structNumbers, structDoubles and objectNames stay flat over 200k calls; getPathString/toString do not', () => {
-    const out = execFileSync(
-      process.execPath,
-      ['--expose-gc', '--require', tsxCjs, '-e', `require(${JSON.stringify(probe)})`, '--', '50000', '200000'],
-      { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] },
+    type Result = Record<string, { sample: unknown; firstMB: number; moreMB: number }>;
+    const runProbe = (): Result => {
+      const out = execFileSync(
+        process.execPath,
+        ['--expose-gc', '--require', tsxCjs, '-e', `require(${JSON.stringify(probe)})`, '--', '200000', '200000'],
+        { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      return JSON.parse(out.trim().split('\n').at(-1)!) as Result;
+    };
+    // The probe reads the [heap] (brk) mapping. When the address-space layout leaves no room to grow it, glibc moves
+    // the main arena to anonymous mmaps and [heap] stops growing: the controls then show nothing (seen once in CI).
+    // Such a run cannot judge anything, so it is repeated in a new process (a new layout), at most three times.
+    const runs: Result[] = [];
+    const valid = (x: Result) => x.getPathString!.moreMB > 4 && x.structToString!.moreMB > 20;
+    while (runs.length < 3 && !runs.some(valid)) runs.push(runProbe());
+    console.log(
+      `gi leak probe, MB of [heap] growth over 200k calls: ${JSON.stringify(runs.map((x) => Object.fromEntries(Object.entries(x).map(([k, v]) => [k, v.moreMB]))))}`,
     );
-    const r = JSON.parse(out.trim().split('\n').at(-1)!) as Record<
-      string,
-      { sample: unknown; firstMB: number; moreMB: number }
-    >;
+    const r = runs.find(valid) ?? runs.at(-1)!;
     // The helpers return real values.
     expect(Object.keys(r.structNumbers!.sample as object)).toEqual(
       expect.arrayContaining(['rendered', 'dropped', 'average-rate']),

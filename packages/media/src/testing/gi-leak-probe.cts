@@ -34,8 +34,11 @@ const cases: Record<string, () => unknown> = {
   getPathString: () => sink.getPathString(),
   structToString: () => level.toString(),
 };
-const first = Number(process.argv[2] ?? 100_000);
-const more = Number(process.argv[3] ?? 200_000);
+// The last two arguments (with `node -e`, process.argv has no script path, so fixed indexes would be off by one).
+const [firstArg, moreArg] = process.argv.slice(-2);
+const first = Number(firstArg);
+const more = Number(moreArg);
+if (!(first > 0 && more > 0)) throw new Error('usage: gi-leak-probe <first calls> <more calls>');
 const out: Record<string, { sample: unknown; firstMB: number; moreMB: number }> = {};
 for (const [name, f] of Object.entries(cases)) {
   let sample: unknown;
