@@ -22,7 +22,7 @@
  * session), paced by a clocksync whose sink pad carries the same offset (frame 0 at T). The encoder stops at T and
  * resumes at the talk's end by segment clipping: a SEGMENT event injected at the encoder's sink pad with `stop` at T
  * (GstVideoEncoder drops frames outside its input segment), later one whose `start` is the first compositor frame at
- * or after the end, followed by a downstream GstForceKeyUnit (all-headers) so the encoder resumes with a keyframe.
+ * or after the end, followed by an upstream GstForceKeyUnit (all-headers) so the encoder resumes with a keyframe.
  *
  * JS is the control plane only: it builds/tears down branches, sets pad properties and segment gates ahead of time,
  * and emits state events. Runs in the engine process; GI modules are injected and stay `any` here
@@ -958,14 +958,20 @@ export class PlayoutSource {
     if (keyframe) this.#forceKeyUnit();
   }
 
-  /** Downstream GstForceKeyUnit (all headers): the next frame the encoder accepts becomes a keyframe. */
+  /**
+   * Upstream GstForceKeyUnit (all headers, running time NONE) into the encoder's src pad: the next frame it accepts
+   * (the first one the gate segment lets through) becomes a keyframe. Not downstream through the gate queue: that
+   * queue is leaky, and when it overflows (a loaded host) it drops its oldest item — a non-sticky event included —
+   * so the request could vanish and receivers got delta frames decoded against the talk until the next periodic
+   * keyframe (seen once in CI: 54 frames). An upstream event is handled at once, under the object lock only.
+   */
   #forceKeyUnit(): void {
     const Gst = this.#Gst;
     const none = '18446744073709551615';
     const st = Gst.Structure.newFromString(
-      `GstForceKeyUnit, timestamp=(guint64)${none}, stream-time=(guint64)${none}, running-time=(guint64)${none}, all-headers=(boolean)true, count=(uint)0`,
+      `GstForceKeyUnit, running-time=(guint64)${none}, all-headers=(boolean)true, count=(uint)0`,
     );
-    const ok = this.#gatePad().sendEvent(Gst.Event.newCustom(Gst.EventType.CUSTOM_DOWNSTREAM, st));
+    const ok = this.#encoded!.encoder.getStaticPad('src').sendEvent(Gst.Event.newCustom(Gst.EventType.CUSTOM_UPSTREAM, st));
     this.#log.info({ ok: Boolean(ok) }, 'playout: encoder keyframe forced');
   }
 
