@@ -5,6 +5,8 @@ export interface Logger {
   warn(obj: object | string, msg?: string): void;
   error(obj: object | string, msg?: string): void;
   child(bindings: Record<string, unknown>): Logger;
+  /** pino: write out what is buffered, then call back (needed before a process kills itself). */
+  flush?(cb?: (error?: Error) => void): void;
 }
 
 const noop = () => {};

@@ -57,4 +57,35 @@ describe('installShutdown', () => {
     expect(p.kills).toEqual(['SIGINT']);
     expect(p.listeners()).toBe(0);
   });
+
+  it('flushes the logger before re-raising, and does not wait for a flush that never ends', async () => {
+    const p = fakeProcess();
+    const lines: string[] = [];
+    let flushed: (() => void) | undefined;
+    const logger = {
+      ...silentLogger,
+      warn: (_o: object | string, msg?: string) => void lines.push(msg ?? ''),
+      flush: (cb?: () => void) => void (flushed = cb),
+    };
+    installShutdown({ logger, target: p.target, stop: () => new Promise(() => {}), flushTimeoutMs: 200 });
+    p.emit('SIGINT');
+    p.emit('SIGINT');
+    expect(lines).toEqual(['second signal: forcing shutdown']);
+    expect(p.kills).toEqual([]); // waiting for the flush
+    flushed?.();
+    expect(p.kills).toEqual(['SIGINT']);
+
+    const q = fakeProcess();
+    installShutdown({
+      logger: { ...silentLogger, flush: () => {} },
+      target: q.target,
+      stop: () => new Promise(() => {}),
+      flushTimeoutMs: 50,
+    });
+    q.emit('SIGTERM');
+    q.emit('SIGTERM');
+    expect(q.kills).toEqual([]);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(q.kills).toEqual(['SIGTERM']);
+  });
 });

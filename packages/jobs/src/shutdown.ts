@@ -12,6 +12,8 @@ export interface ShutdownOptions {
   signals?: NodeJS.Signals[];
   /** Injected for tests; default process. */
   target?: Pick<NodeJS.Process, 'on' | 'off' | 'kill' | 'pid' | 'exit'>;
+  /** Longest wait for the logger's flush before the signal is re-raised; default 300 ms. */
+  flushTimeoutMs?: number;
 }
 
 export function installShutdown(options: ShutdownOptions): { dispose(): void } {
@@ -21,7 +23,26 @@ export function installShutdown(options: ShutdownOptions): { dispose(): void } {
   let first: NodeJS.Signals | undefined;
   const reraise = (signal: NodeJS.Signals) => {
     for (const s of signals) target.off(s, onSignal);
-    target.kill(target.pid, signal);
+    // pino writes asynchronously: killing ourselves at once lost the last lines ("second signal: forcing shutdown"
+    // went missing in a CI run). Flush first, but never wait more than a moment.
+    const flush = options.logger.flush?.bind(options.logger);
+    if (!flush) {
+      target.kill(target.pid, signal);
+      return;
+    }
+    let killed = false;
+    const kill = () => {
+      if (killed) return;
+      killed = true;
+      clearTimeout(cap);
+      target.kill(target.pid, signal);
+    };
+    const cap = setTimeout(kill, options.flushTimeoutMs ?? 300);
+    try {
+      flush(() => kill());
+    } catch {
+      kill();
+    }
   };
   function onSignal(signal: NodeJS.Signals): void {
     if (first) {

@@ -2,7 +2,7 @@
  * node-gtk 4.1 leaks every transfer-full string it returns (see gi.ts). The engine's periodic paths read stats,
  * level values and element names through structNumbers / structDoubles / objectNames instead; this checks, in a real
  * node-gtk + GStreamer child process, that 200k further calls of each (after a first 200k that use up the heap's
- * free pages, which would otherwise absorb a leak without growth) grow the malloc heap by less than a megabyte,
+ * free pages, which would otherwise absorb a leak without growth) grow the malloc heap by less than 2.5 MB (12.5 B a call),
  * while the leaking calls they replace grow it by several (so the probe demonstrably sees a leak when there is one).
  */
 import { execFileSync } from 'node:child_process';
@@ -42,9 +42,10 @@ describe('GI helpers do not leak (real node-gtk)', () => {
     expect(rms).toHaveLength(2);
     for (const v of rms) expect(v).toBeLessThan(0); // dBFS of a test sine
     expect(r.objectNames!.sample).toEqual(['pipeline0', 'sink']);
-    // 200k calls: a leak of even 10 B per call would be 2 MB.
+    // 200k calls: the smallest real leak (46 B per call) is 9 MB. Up to ~1 MB moves with GC timing (1.07 MB once in
+    // CI for structNumbers, 0.0–0.2 MB usually), so the bound is 2.5 MB: 12.5 B per call.
     for (const name of ['structNumbers', 'structDoubles', 'objectNames'])
-      expect(r[name]!.moreMB, `${name}: ${JSON.stringify(r[name])}`).toBeLessThan(1);
+      expect(r[name]!.moreMB, `${name}: ${JSON.stringify(r[name])}`).toBeLessThan(2.5);
     // Controls: the replaced calls leak their string every time (≈ 45 B and ≈ 300 B each).
     expect(r.getPathString!.moreMB).toBeGreaterThan(4);
     expect(r.structToString!.moreMB).toBeGreaterThan(20);
