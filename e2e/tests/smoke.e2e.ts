@@ -11,7 +11,12 @@ test.describe('demo smoke', () => {
     const card = page.getByTestId('conference-card').filter({ hasText: demo.name });
     await expect(card.getByRole('heading', { name: demo.name })).toBeVisible();
     for (const room of demo.rooms) await expect(card.getByRole('region', { name: room })).toBeVisible();
-    await expect(card.getByText('Opening: Stagecast in Five Minutes')).toBeVisible();
+    // The card lists the featured day (today in Europe/Berlin). The seed starts talks from 20 min before now to 70 min
+    // after, so near Berlin midnight some fall on the other day (the opening was missing at 00:08): any seeded title
+    // on the card is the check, not one in particular.
+    const seededTitles =
+      /Opening: Stagecast in Five Minutes|WebRTC Without a Browser|From Jitsi Room to HLS Player|Workshop: Running Your Own Stage|Q&A with the Organizers/;
+    await expect(card.getByTestId('talk').filter({ hasText: seededTitles }).first()).toBeVisible();
     await expect(card.getByText('Europe/Berlin')).toBeVisible();
     // Talks show wall-clock times (HH:mm–HH:mm).
     await expect(card.getByTestId('talk').first()).toContainText(/\d{2}:\d{2}–\d{2}:\d{2}/);
