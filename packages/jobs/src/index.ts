@@ -13,6 +13,7 @@ export {
 export { JobsError, PermanentJobError, isPermanentJobError, type JobsErrorReason } from './errors.js';
 export { envValidationError, jobsEnv, jobsEnvSchema, type JobsEnv } from './env.js';
 export { redactUrl, silentLogger, type Logger } from './logger.js';
+export { createProcessLogger, type ProcessLoggerOptions } from './process-logger.js';
 export {
   assertQueueName,
   isQueueName,

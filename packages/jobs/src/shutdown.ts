@@ -23,8 +23,9 @@ export function installShutdown(options: ShutdownOptions): { dispose(): void } {
   let first: NodeJS.Signals | undefined;
   const reraise = (signal: NodeJS.Signals) => {
     for (const s of signals) target.off(s, onSignal);
-    // pino writes asynchronously: killing ourselves at once lost the last lines ("second signal: forcing shutdown"
-    // went missing in a CI run). Flush first, but never wait more than a moment.
+    // A logger writing asynchronously loses what is in flight when we kill ourselves; flush first, but never wait
+    // more than a moment. (pino's async stdout calls back before its write lands — workers use the synchronous
+    // createProcessLogger, which is what actually keeps "second signal: forcing shutdown" in the output.)
     const flush = options.logger.flush?.bind(options.logger);
     if (!flush) {
       target.kill(target.pid, signal);

@@ -1,12 +1,11 @@
 /** Planner composition root: env → logger → db → jobs (error handler before start) → handlers → shutdown. */
 import { createDb } from '@stagecast/db';
-import { createJobs, installShutdown } from '@stagecast/jobs';
+import { createJobs, createProcessLogger, installShutdown } from '@stagecast/jobs';
 import { plannerEnv } from './env.js';
-import { createLogger } from './logger.js';
 import { startPlanner } from './planner.js';
 
 const env = plannerEnv();
-const logger = createLogger({ level: env.LOG_LEVEL, name: 'planner' });
+const logger = createProcessLogger({ level: env.LOG_LEVEL, name: 'planner' });
 const db = createDb({ connectionString: env.DATABASE_URL, applicationName: 'stagecast-planner' });
 const jobs = await createJobs({ connectionString: env.DATABASE_URL, schema: env.PGBOSS_SCHEMA, logger });
 const planner = await startPlanner({

@@ -1,10 +1,9 @@
 /** Stage worker composition root: env → logger → db → jobs → runners → worker (registry, handlers) → shutdown. */
 import { createDb } from '@stagecast/db';
-import { createJobs, installShutdown } from '@stagecast/jobs';
+import { createJobs, createProcessLogger, installShutdown } from '@stagecast/jobs';
 import { defaultCapacityMillicores } from './capacity.js';
 import { readClockSync } from './clock/clock-sync.js';
 import { parseVideo, stageEnv } from './env.js';
-import { createLogger } from './logger.js';
 import { startBroadcast, startClock, startPlayout } from '@stagecast/participant';
 import { createPlayoutRunner } from './runners/playout.runner.js';
 import { createStageData } from './runners/stage-data.js';
@@ -14,7 +13,7 @@ import { createRunnerRegistry } from './runners/types.js';
 import { startStageWorker } from './stage-worker.js';
 
 const env = stageEnv();
-const logger = createLogger({ level: env.LOG_LEVEL, name: 'stage' });
+const logger = createProcessLogger({ level: env.LOG_LEVEL, name: 'stage' });
 const db = createDb({ connectionString: env.DATABASE_URL, applicationName: 'stagecast-stage' });
 const jobs = await createJobs({
   connectionString: env.DATABASE_URL,

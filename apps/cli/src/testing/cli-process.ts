@@ -3,6 +3,7 @@
  * condition) and exposes its stderr as lines with event-driven waits, for integration tests and benches.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { processExit } from '@stagecast/media/testing';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../main.ts', import.meta.url));
@@ -37,14 +38,13 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv } = 
   child.stderr!.on('data', onData);
   child.stdout!.on('data', onData);
   let done = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      done = true;
-      if (buf) lines.push(buf);
-      for (const l of [...listeners]) l();
-      resolve({ code, signal });
-    }),
-  );
+  // Resolved once the output pipes are drained too: tests assert on the last lines printed before exit.
+  const exited = processExit(child).then((result) => {
+    done = true;
+    if (buf) lines.push(buf);
+    for (const l of [...listeners]) l();
+    return result;
+  });
   return {
     child,
     pid: child.pid!,
@@ -69,7 +69,9 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv } = 
         };
         const timer = setTimeout(() => {
           cleanup();
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${re}; output:\n${lines.slice(-40).join('\n')}`));
+          reject(
+            new Error(`timed out after ${timeoutMs} ms waiting for ${re}; output:\n${lines.slice(-40).join('\n')}`),
+          );
         }, timeoutMs);
         const cleanup = () => {
           clearTimeout(timer);

@@ -26,3 +26,4 @@ export {
 } from './forwarding-bridge-backend.js';
 export * from '../countdown/testing/index.js';
 export * from '../playout/testing/index.js';
+export { processExit } from './process-exit.js';

@@ -3,6 +3,7 @@
  * database and pg-boss schema, seeds rooms and run-stage jobs, and waits on job_records state by polling Postgres.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { processExit } from '@stagecast/media/testing';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
@@ -66,12 +67,11 @@ export function spawnStageWorker(options: SpawnWorkerOptions): WorkerProcess {
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      rejectId(new Error(`worker exited (${code ?? signal}) before ready:\n${out.slice(-2000)}`));
-      resolve({ code, signal });
-    }),
-  );
+  // Resolved once the output pipes are drained too: tests assert on the last lines written before exit.
+  const exited = processExit(child).then((result) => {
+    rejectId(new Error(`worker exited (${result.code ?? result.signal}) before ready:\n${out.slice(-2000)}`));
+    return result;
+  });
   return { child, output: () => out, id, exited };
 }
 
