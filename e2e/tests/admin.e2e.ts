@@ -226,6 +226,30 @@ test('room secrets are write-only: saved, never sent back in the page HTML', asy
   expect(pageErrors).toEqual([]);
 });
 
+test('the organizer sets the late-playout policy in the conference settings; it is kept', async ({
+  page,
+  pageErrors,
+}) => {
+  await signIn(page, organizerEmail, organizerPassword);
+  await page.getByRole('link', { name: 'Stagecast Demo Conf' }).click();
+  await page.getByRole('link', { name: 'Settings' }).click();
+  const policy = page.getByLabel('Late playout start');
+  await expect(policy).toHaveValue('from-start');
+  const setPolicy = async (value: 'join-in' | 'from-start') => {
+    await policy.selectOption(value);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect
+      .poll(async () => {
+        await page.reload();
+        return policy.inputValue();
+      })
+      .toBe(value);
+  };
+  await setPolicy('join-in');
+  await setPolicy('from-start'); // the demo conference's default, for the tests after this one
+  expect(pageErrors).toEqual([]);
+});
+
 test('live control enqueues and stops a room role and shows its status', async ({ page, pageErrors }) => {
   await signIn(page, organizerEmail, organizerPassword);
   await page.getByRole('link', { name: 'Stagecast Demo Conf' }).click();

@@ -13,6 +13,7 @@ export interface ConferenceFields {
   timeZone: string;
   startsOn: string;
   endsOn: string;
+  playoutLatePolicy: 'from-start' | 'join-in';
 }
 
 /** Edit a conference; admins may also delete it (with its rooms and talks). */
@@ -33,6 +34,8 @@ export function ConferenceSettings({ conference, canDelete }: { conference: Conf
           timeZone: String(form.get('timeZone') ?? ''),
           startsOn: String(form.get('startsOn') ?? ''),
           endsOn: String(form.get('endsOn') ?? ''),
+          // The select offers only the two known values; the server validates anyway (zod enum).
+          playoutLatePolicy: form.get('playoutLatePolicy') === 'join-in' ? 'join-in' : 'from-start',
         },
       }),
     );
@@ -62,7 +65,18 @@ export function ConferenceSettings({ conference, canDelete }: { conference: Conf
             Ends on
             <input name="endsOn" type="date" defaultValue={conference.endsOn} />
           </label>
+          <label>
+            Late playout start
+            <select name="playoutLatePolicy" defaultValue={conference.playoutLatePolicy}>
+              <option value="from-start">Play from the beginning (the talk ends late)</option>
+              <option value="join-in">Join in at the scheduled position (the talk ends on time)</option>
+            </select>
+          </label>
         </div>
+        <p className="meta">
+          Late playout start: what a talk video does when its playout begins after the scheduled time (a worker restart,
+          a takeover, &quot;Start now&quot; after T).
+        </p>
         <FormError message={error} />
         <div className="admin-form__actions">
           <button className="button" type="submit" disabled={busy}>

@@ -215,6 +215,40 @@ describe('auth on Postgres', () => {
     expect((forbidden as TRPCClientError<never>).data).toMatchObject({ code: 'FORBIDDEN' });
   });
 
+  it('an admin sets the conference late-playout policy over the API; an unknown value is refused and nothing changes', async () => {
+    const admin = await harness.deps.userRepo.create({
+      email: 'grace@example.org',
+      name: 'Grace',
+      passwordHash: await hashPassword(password),
+      isAdmin: true,
+    });
+    const { token } = await harness.deps.authService.createApiToken(admin.id, 'policy', null);
+    const api = createStagecastClient({
+      baseUrl: testOrigin,
+      headers: () => ({ authorization: `Bearer ${token}` }),
+      fetch: async (input, init) => harness.handle(new Request(input, init)),
+    });
+    const { id } = await api.adminConference.create.mutate({
+      slug: 'late-policy',
+      name: 'Late policy',
+      timeZone: 'Europe/Berlin',
+      startsOn: '2026-12-27',
+      endsOn: '2026-12-30',
+    });
+    expect((await api.adminConference.get.query({ conferenceId: id })).playoutLatePolicy).toBe('from-start');
+    await api.adminConference.update.mutate({ conferenceId: id, changes: { playoutLatePolicy: 'join-in' } });
+    expect((await api.adminConference.get.query({ conferenceId: id })).playoutLatePolicy).toBe('join-in');
+    const bad = await api.adminConference.update
+      .mutate({ conferenceId: id, changes: { playoutLatePolicy: 'whenever' as 'join-in' } })
+      .catch((e: unknown) => e);
+    expect((bad as TRPCClientError<never>).data).toMatchObject({ code: 'BAD_REQUEST' });
+    expect((bad as TRPCClientError<never>).message).toMatch(/playoutLatePolicy/);
+    expect(await api.adminConference.get.query({ conferenceId: id })).toMatchObject({
+      playoutLatePolicy: 'join-in',
+      name: 'Late policy',
+    });
+  });
+
   it('signs out: the session row is deleted and the cookie cleared', async () => {
     const session = await signIn();
     const cookie = cookieFrom(session.headers);

@@ -1,4 +1,4 @@
-import { createConferenceInputSchema, updateConferenceInputSchema } from '@stagecast/db';
+import { createConferenceInputSchema, playoutLatePolicyValues, updateConferenceInputSchema } from '@stagecast/db';
 import { type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure, conferenceProcedure, protectedProcedure } from '../../trpc.js';
@@ -34,10 +34,22 @@ export const adminConferenceRouter = {
     };
   }),
   get: conferenceProcedure(byId, (input) => input.conferenceId)
-    .output(conferenceViewSchema.omit({ roomCount: true, talkCount: true }))
+    .output(
+      conferenceViewSchema
+        .omit({ roomCount: true, talkCount: true })
+        .extend({ playoutLatePolicy: z.enum(playoutLatePolicyValues) }),
+    )
     .query(async ({ ctx }) => {
       const c = await ctx.catalog.getConference(ctx.conferenceId);
-      return { id: c.id, slug: c.slug, name: c.name, timeZone: c.timeZone, startsOn: c.startsOn, endsOn: c.endsOn };
+      return {
+        id: c.id,
+        slug: c.slug,
+        name: c.name,
+        timeZone: c.timeZone,
+        startsOn: c.startsOn,
+        endsOn: c.endsOn,
+        playoutLatePolicy: c.playoutLatePolicy,
+      };
     }),
   create: adminProcedure
     .input(createConferenceInputSchema)

@@ -26,7 +26,9 @@ export async function listHandler({ ctx }: { ctx: ConferenceContext }): Promise<
       const featured = featuredDay(conference, now);
       return {
         ...summarize(conference, now),
-        featured: featured ? { ...groupDay(conference, featured.date, now), isToday: featured.isToday } : null,
+        featured: featured
+          ? { ...groupDay(conference, featured.date, now, { withLive: featured.isToday }), isToday: featured.isToday }
+          : null,
       };
     }),
   };

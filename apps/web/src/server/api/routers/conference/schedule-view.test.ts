@@ -55,6 +55,25 @@ describe('schedule grouping', () => {
     expect(featuredDay({ ...conference, talks: [] }, now)).toBeNull();
   });
 
+  it('keeps a talk running past midnight on "Today" while it is live', () => {
+    const base = berlinConference();
+    const late = { ...base.talks[1]!, id: 't9', title: 'Late night', startsAt: new Date('2025-12-27T21:30:00Z') };
+    const overnight = { ...base, talks: [...base.talks, { ...late, durationSeconds: 2 * 3600 }] }; // 22:30–00:30
+    const afterMidnight = new Date('2025-12-27T23:10:00Z'); // 00:10 on the 28th in Berlin
+    const featured = featuredDay(overnight, afterMidnight);
+    expect(featured).toEqual({ date: '2025-12-28', isToday: true });
+    const today = groupDay(overnight, featured!.date, afterMidnight, { withLive: true });
+    expect(today.rooms[1]?.talks.map((t) => [t.title, t.start, t.end, t.isLive])).toEqual([
+      ['Late night', '22:30', '00:30', true],
+    ]);
+    // The full schedule still lists it once, on the day it starts.
+    expect(groupDay(overnight, '2025-12-28', afterMidnight).rooms[1]?.talks).toEqual([]);
+    // A conference whose only talk runs past midnight: today is featured while it runs, not "Next up".
+    const only = { ...base, talks: [{ ...late, durationSeconds: 2 * 3600 }] };
+    expect(featuredDay(only, afterMidnight)).toEqual({ date: '2025-12-28', isToday: true });
+    expect(featuredDay(only, new Date('2025-12-27T23:40:00Z'))).toEqual({ date: '2025-12-27', isToday: false });
+  });
+
   it('derives the phase from the conference dates in its zone', () => {
     expect(conferencePhase(conference, new Date('2025-12-26T22:59:00Z'))).toBe('upcoming');
     expect(conferencePhase(conference, new Date('2025-12-26T23:00:00Z'))).toBe('live');

@@ -62,14 +62,28 @@ export function toTalkView(talk: PublicTalk, timeZone: string, now: Date): TalkV
     day: dayKey(talk.startsAt, timeZone),
     start: clockTime(talk.startsAt, timeZone),
     end: clockTime(endsAt, timeZone),
-    isLive: talk.startsAt.getTime() <= now.getTime() && now.getTime() < endsAt.getTime(),
+    isLive: isLiveAt(talk, now),
   };
 }
 
-/** Talks of one day grouped per room (rooms in repository order); talks without a room go to `unassigned`. */
-export function groupDay(conference: ConferenceWithRoomsAndTalks, day: string, now: Date): DayView {
+function isLiveAt(talk: PublicTalk, now: Date): boolean {
+  const start = talk.startsAt.getTime();
+  return start <= now.getTime() && now.getTime() < start + talk.durationSeconds * 1000;
+}
+
+/**
+ * Talks of one day grouped per room (rooms in repository order); talks without a room go to `unassigned`.
+ * `withLive`: also the talks live at `now` that began on an earlier day (a talk running past midnight belongs on
+ * "Today" while it runs — the home page would otherwise hide the one thing happening).
+ */
+export function groupDay(
+  conference: ConferenceWithRoomsAndTalks,
+  day: string,
+  now: Date,
+  options: { withLive?: boolean } = {},
+): DayView {
   const talks = conference.talks
-    .filter((talk) => dayKey(talk.startsAt, conference.timeZone) === day)
+    .filter((talk) => dayKey(talk.startsAt, conference.timeZone) === day || (options.withLive && isLiveAt(talk, now)))
     .map((talk) => ({ roomId: talk.roomId, view: toTalkView(talk, conference.timeZone, now) }));
   const rooms: RoomScheduleView[] = conference.rooms.map((room) => ({
     slug: room.slug,
@@ -87,8 +101,9 @@ export function talkDays(conference: ConferenceWithRoomsAndTalks): string[] {
 }
 
 /**
- * The day the home page shows: today (conference zone) if it has talks, else the next day with talks, else the last
- * one (a past event still shows its final day). Null when the conference has no talks at all.
+ * The day the home page shows: today (conference zone) if it has talks or a talk is live (one that began yesterday
+ * and runs past midnight), else the next day with talks, else the last one (a past event still shows its final day).
+ * Null when the conference has no talks at all.
  */
 export function featuredDay(
   conference: ConferenceWithRoomsAndTalks,
@@ -96,7 +111,8 @@ export function featuredDay(
 ): { date: string; isToday: boolean } | null {
   const days = talkDays(conference);
   const today = dayKey(now, conference.timeZone);
-  if (days.includes(today)) return { date: today, isToday: true };
+  if (days.includes(today) || conference.talks.some((talk) => isLiveAt(talk, now)))
+    return { date: today, isToday: true };
   const date = days.find((day) => day > today) ?? days.at(-1);
   return date === undefined ? null : { date, isToday: false };
 }
