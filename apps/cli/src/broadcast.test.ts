@@ -36,4 +36,14 @@ describe('stagecast broadcast arguments', () => {
     expect(() => parseBroadcastArgs(['https://m/r', '--record', 'a.mkv', '--abr', '640x360'])).toThrow(/WxH@KBPS/);
     expect(parseBroadcastArgs(['--help'])).toBe('help');
   });
+
+  it('--offscreen-height sets the preview height of people not on screen (0 = off); default left to the library', () => {
+    const d = parseBroadcastArgs(['https://m/r', '--record', 'a.mkv']);
+    if (d === 'help') throw new Error('help');
+    expect(d.options.offscreenPreviewHeight).toBeUndefined();
+    const off = parseBroadcastArgs(['https://m/r', '--record', 'a.mkv', '--offscreen-height', '0']);
+    if (off === 'help') throw new Error('help');
+    expect(off.options.offscreenPreviewHeight).toBe(0);
+    expect(() => parseBroadcastArgs(['https://m/r', '--record', 'a.mkv', '--offscreen-height', 'low'])).toThrow(/--offscreen-height expects a whole number 0..2160, got "low"/);
+  });
 });

@@ -33,6 +33,8 @@ Composite:
   --width W --height H --fps F   canvas (default 1280x720@30)
   --video-bitrate KBPS     H.264 bitrate (default 2500)
   --title TEXT --subtitle TEXT   slate shown while the room is empty (default subtitle "Starting soon")
+  --offscreen-height PX    keep receiving people who are not on screen at this height, so a layout switch shows
+                           them at once (default 180, the smallest simulcast layer; 0 = only what is shown)
 Meeting:
   --nick NAME (default "Stagecast broadcast")  --password PWD  --token JWT  -v/--verbose
 Control on stdin: "layout speaker", "layout auto", "layout single <endpoint>", "slate <title>", "countdown 2026-11-21T15:00:00Z Talk", "countdown off".`;
@@ -69,6 +71,7 @@ export function parseBroadcastArgs(argv: readonly string[]): { options: Broadcas
         'video-bitrate': { type: 'string' },
         title: { type: 'string' },
         subtitle: { type: 'string' },
+        'offscreen-height': { type: 'string' },
         nick: { type: 'string' },
         password: { type: 'string' },
         token: { type: 'string' },
@@ -94,6 +97,7 @@ export function parseBroadcastArgs(argv: readonly string[]): { options: Broadcas
   const recordFormat = v.record?.endsWith('.mp4') ? 'mp4' : 'mkv';
   const segmentSeconds = int('--segment-seconds', v['segment-seconds'], 1, 6);
   const bitrate = int('--video-bitrate', v['video-bitrate'], 100, 50_000);
+  const offscreen = int('--offscreen-height', v['offscreen-height'], 0, 2160);
   const o: BroadcastOptions = {
     meeting: {
       meetingUrl,
@@ -127,6 +131,7 @@ export function parseBroadcastArgs(argv: readonly string[]): { options: Broadcas
       slate: { title: v.title ?? '', subtitle: v.subtitle ?? 'Starting soon' },
       ...(bitrate ? { video: { bitrate: bitrate * 1000 } } : {}),
     },
+    ...(offscreen !== undefined ? { offscreenPreviewHeight: offscreen } : {}),
   };
   if (!o.outputs.hls && !o.outputs.rtmp?.length && !o.outputs.srt?.length && !o.outputs.record) {
     throw new CliError('usage', 'no output: give --hls-dir, --rtmp, --srt and/or --record');

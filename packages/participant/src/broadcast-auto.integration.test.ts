@@ -181,6 +181,21 @@ describe('broadcast layout auto (testbed, real media)', () => {
     // The composite applied it: the playout's camera as the only tile, full frame.
     const full = applied.find((d) => d.kind === 'single');
     expect(full?.tiles).toEqual([{ name: `${poEp}-v0`, x: 0, y: 0, width: 640, height: 360, zorder: 1 }]);
+    // What the broadcast asked the bridge for meanwhile (JVB semantics, docs/jitsi-protocol.md §11): the pinned source
+    // at the tile's layer, everyone else (Alice, off screen) at the 180p preview, so the switch back shows her at once.
+    const bEp = b.participant.endpointId!;
+    const records = tb.bridge.received.filter(
+      (m) => m.endpointId === bEp && m.message['colibriClass'] === 'ReceiverVideoConstraints',
+    );
+    expect(records.filter((m) => m.rejected !== undefined)).toEqual([]); // shapes JVB accepts
+    const asked = records.map((m) => m.message);
+    expect(asked).toContainEqual(
+      expect.objectContaining({
+        defaultConstraints: { maxHeight: 180 },
+        constraints: { [`${poEp}-v0`]: { maxHeight: 360 } },
+        onStageSources: [`${poEp}-v0`],
+      }),
+    );
     expect(applied.at(-1)?.kind).toBe('speaker');
 
     // One encoder all along: no discontinuity in the playlists, no engine restart.

@@ -25,6 +25,7 @@ import {
   compositeVideoCodec,
   renderMasterPlaylist,
   constraintsForTiles,
+  OFFSCREEN_PREVIEW_HEIGHT,
   HlsPublisher,
   OriginUploader,
   redactUrl,
@@ -94,6 +95,11 @@ export interface BroadcastOptions {
   /** Timing of the `auto` layout (lead before a scheduled talk, grace after it). */
   auto?: AutoLayoutOptions;
   speaker?: SpeakerTrackerOptions;
+  /**
+   * Height at which sources not on screen are still received, so a layout switch shows them at once (default 180, the
+   * smallest simulcast layer; 0 = receive only what is shown, saving ~100–200 kb/s per off-screen source).
+   */
+  offscreenPreviewHeight?: number;
   engine?: StartParticipantOptions['engine'];
   logger?: Logger;
   signal?: AbortSignal;
@@ -150,6 +156,7 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
   readonly #hls: HlsRendition[] = [];
   readonly #tracker: SpeakerTracker;
   #layout: BroadcastLayout;
+  readonly #offscreenHeight: number;
   /** Last `auto` decision (null when auto is off or restarting). */
   #auto: AutoLayoutDecision | null = null;
   #autoTimer: ReturnType<typeof setTimeout> | undefined;
@@ -175,6 +182,7 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
     this.#outputs = outputs;
     this.#log = log;
     this.#layout = o.composite?.layout ?? { kind: 'grid' };
+    this.#offscreenHeight = o.offscreenPreviewHeight ?? OFFSCREEN_PREVIEW_HEIGHT;
     this.#tracker = new SpeakerTracker((ep) => {
       this.#dominant = ep;
       if (this.#layout.kind === 'auto') this.#evaluateAuto();
@@ -363,12 +371,12 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
     );
   }
 
-  /** Per-source heights from the tiles; everything not shown is off (defaultConstraints 0). */
+  /** Per-source heights from the tiles; everything not shown as a small preview (ready for the next switch) or off. */
   #onLayout(d: EngineEventData<'layoutApplied'>): void {
-    const c = constraintsForTiles(d.tiles);
+    const c = constraintsForTiles(d.tiles, this.#offscreenHeight);
     this.participant.jitsi?.setReceiverConstraints({
       lastN: -1,
-      defaultConstraints: { maxHeight: 0 },
+      defaultConstraints: c.defaultConstraints,
       constraints: c.constraints,
       selectedSources: c.onStageSources,
       onStageSources: c.onStageSources,
@@ -521,6 +529,10 @@ export class BroadcastHandle extends TypedEmitter<BroadcastEvents> {
  */
 export async function startBroadcast(options: BroadcastOptions): Promise<BroadcastHandle> {
   const log = (options.logger ?? silentLogger).child({ module: 'broadcast' });
+  const preview = options.offscreenPreviewHeight;
+  if (preview !== undefined && !(Number.isInteger(preview) && preview >= 0 && preview <= 2160)) {
+    throw new ParticipantError('invalid-options', `offscreenPreviewHeight must be a whole number of pixels from 0 (off) to 2160, got ${preview}`);
+  }
   const parsed = broadcastOutputsSchema.safeParse(options.outputs);
   if (!parsed.success) {
     throw new ParticipantError('invalid-options', `broadcast outputs are invalid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'outputs'}: ${i.message}`).join('; ')}`);

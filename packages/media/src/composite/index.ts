@@ -2,6 +2,7 @@
 export {
   computeLayout,
   constraintsForTiles,
+  OFFSCREEN_PREVIEW_HEIGHT,
   gridTiles,
   layerFor,
   layoutKindSchema,

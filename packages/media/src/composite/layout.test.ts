@@ -60,4 +60,13 @@ describe('constraints from tiles', () => {
     const grid = constraintsForTiles(computeLayout({ kind: 'grid', sources: ['a', 'b', 'c', 'd'].map((o) => cam(o)) }, canvas).tiles);
     expect(Object.values(grid.constraints).every((x) => x.maxHeight === 360)).toBe(true);
   });
+
+  it('keeps off-screen sources at the smallest layer so a layout switch never shows a black tile; 0 turns that off', () => {
+    const single = computeLayout({ kind: 'single', sources: [cam('a'), cam('b')], pinned: 'a' }, canvas);
+    expect(single.tiles.map((t) => t.name)).toEqual(['a-v0']);
+    const c = constraintsForTiles(single.tiles);
+    expect(c.constraints).toEqual({ 'a-v0': { maxHeight: 720 } });
+    expect(c.defaultConstraints).toEqual({ maxHeight: 180 }); // b-v0, and anyone joining later
+    expect(constraintsForTiles(single.tiles, 0).defaultConstraints).toEqual({ maxHeight: 0 });
+  });
 });

@@ -156,17 +156,27 @@ export function layerFor(tileHeight: number): number {
 }
 
 export interface SourceConstraints {
-  /** Height per visible source name; sources not listed get 0 (not forwarded). */
+  /** Height per visible source name; sources not listed get `defaultConstraints`. */
   constraints: Record<string, { maxHeight: number }>;
   /** Sources shown large (on stage): the first/biggest tile(s). */
   onStageSources: string[];
+  /** Off-screen sources: a small preview, or 0 (not forwarded). */
+  defaultConstraints: { maxHeight: number };
 }
 
 /**
- * What to ask the bridge for: exactly the visible sources at the layer their tile needs; everything else off
- * (`defaultConstraints.maxHeight = 0` is set by the caller).
+ * Height at which off-screen sources keep being received. A source the bridge does not forward has no picture when a
+ * layout switch shows it: its tile stays black until the bridge forwards it again and the sender answers the keyframe
+ * request (a round trip plus an encoder keyframe). The smallest simulcast layer keeps every tile ready to show (then
+ * the bridge moves it to the tile's layer on that layer's next keyframe) for ~100–200 kb/s per off-screen source.
  */
-export function constraintsForTiles(tiles: readonly Tile[]): SourceConstraints {
+export const OFFSCREEN_PREVIEW_HEIGHT = 180;
+
+/**
+ * What to ask the bridge for (ReceiverVideoConstraints, docs/jitsi-protocol.md §11): the visible sources at the layer
+ * their tile needs, everything else at `offscreenHeight` (default the smallest layer; 0 = not forwarded at all).
+ */
+export function constraintsForTiles(tiles: readonly Tile[], offscreenHeight: number = OFFSCREEN_PREVIEW_HEIGHT): SourceConstraints {
   const constraints: Record<string, { maxHeight: number }> = {};
   let biggest = 0;
   for (const t of tiles) {
@@ -175,5 +185,5 @@ export function constraintsForTiles(tiles: readonly Tile[]): SourceConstraints {
     biggest = Math.max(biggest, t.width * t.height);
   }
   const onStageSources = tiles.length > 1 ? tiles.filter((t) => t.width * t.height === biggest).map((t) => t.name) : tiles.map((t) => t.name);
-  return { constraints, onStageSources };
+  return { constraints, onStageSources, defaultConstraints: { maxHeight: offscreenHeight } };
 }
