@@ -100,6 +100,8 @@ export class ForwardingBridgeBackend implements BridgeMediaBackend {
       h264: this.#h264,
       conferenceId: p.conferenceId,
       gatherTimeoutMs: this.#gatherTimeoutMs,
+      // Like JVB: no video until the endpoint's ReceiverVideoConstraints (the test bridge then calls setForwardedVideo).
+      forwardVideo: [],
     });
     const sdp = sdpTransform.parse(offerSdp);
     const m = sdp.media[0];
@@ -117,6 +119,16 @@ export class ForwardingBridgeBackend implements BridgeMediaBackend {
       fingerprint: { hash: fp.type, value: fp.hash },
       candidates: (m.candidates ?? []).map((c, i) => candidateFromSdp(c, `${p.endpointId}c${i}`)),
     };
+  }
+
+  /** The test bridge's decision from the endpoint's ReceiverVideoConstraints: which video sources it receives. */
+  async setForwardedVideo(p: { conferenceId: string; endpointId: string; sources: string[] }): Promise<void> {
+    const ep = this.#endpoints.get(this.#key(p.endpointId));
+    if (!ep || ep.conferenceId !== p.conferenceId) return; // released meanwhile
+    await this.#bridge.setForwardedVideo(p.endpointId, p.sources).catch((err: unknown) => {
+      // The endpoint can be removed while the request is in flight (leave, restart): nothing to forward to then.
+      if (this.#endpoints.get(this.#key(p.endpointId)) === ep) throw err;
+    });
   }
 
   async setRemoteTransport(p: { conferenceId: string; endpointId: string; transport: EndpointTransport; accept?: JingleMessage }): Promise<void> {

@@ -58,15 +58,23 @@ export async function startTestbed(options: TestbedOptions = {}): Promise<Testbe
     media.engine.on('died', (err) => log.error({ err: err.message }, 'testbed bridge engine died: restart the testbed'));
     const bridge = await TestBridge.start();
     closers.push(() => bridge.close());
+    const backend = new ForwardingBridgeBackend(media, {
+      logger: log,
+      ...(options.bridgeGatherTimeoutMs !== undefined ? { gatherTimeoutMs: options.bridgeGatherTimeoutMs } : {}),
+    });
+    // JVB semantics: each endpoint receives the video sources its ReceiverVideoConstraints ask for (test bridge
+    // decides, docs/jitsi-protocol.md §11), nothing before the first message.
+    bridge.on('forwardedSourcesChanged', (conferenceId, endpointId, sources) => {
+      backend.setForwardedVideo({ conferenceId, endpointId, sources }).catch((err: unknown) =>
+        log.warn({ err: err instanceof Error ? err.message : String(err), endpointId }, 'forwarding change failed'),
+      );
+    });
     const focus = await TestFocus.start({
       websocketUrl: prosody.websocketUrl,
       domain: prosody.domain,
       focusPassword: prosody.focusPassword,
       bridge,
-      media: new ForwardingBridgeBackend(media, {
-        logger: log,
-        ...(options.bridgeGatherTimeoutMs !== undefined ? { gatherTimeoutMs: options.bridgeGatherTimeoutMs } : {}),
-      }),
+      media: backend,
       ...(roomPrefix ? { roomPrefix } : {}),
       // The forwarding bridge keeps senders' SSRCs (no SSRC rewriting, docs/jitsi-protocol.md §10 mode A).
       ssrcRewriting: false,

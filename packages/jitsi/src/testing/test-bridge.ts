@@ -8,9 +8,15 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { clientBridgeMessageSchema } from '../colibri/messages.js';
+import { clientBridgeMessageSchema, type ReceiverVideoConstraints } from '../colibri/messages.js';
 import { TypedEmitter } from '../events.js';
 import type { RemoteSource } from '../media-port.js';
+import {
+  applyReceiverConstraints,
+  forwardedVideoSources,
+  initialReceiverVideoState,
+  type ReceiverVideoState,
+} from './forwarding-policy.js';
 
 export interface ReceivedBridgeMessage {
   endpointId: string;
@@ -29,12 +35,17 @@ interface Endpoint {
   rewriting: boolean;
   /** Mode B: slot SSRC per remote source name. */
   slots: Map<string, { ssrc: number; rtx?: number }>;
+  /** What the endpoint asked to receive (ReceiverVideoConstraints, sticky) and what that forwards. */
+  receiver: ReceiverVideoState;
+  forwarded: string[];
 }
 
 export type TestBridgeEvents = {
   endpointConnected: [conferenceId: string, endpointId: string];
   endpointDisconnected: [conferenceId: string, endpointId: string];
   messageReceived: [ReceivedBridgeMessage];
+  /** The video sources forwarded to an endpoint changed (its constraints, or sources came or went). */
+  forwardedSourcesChanged: [conferenceId: string, endpointId: string, forwarded: string[]];
 };
 
 export interface TestBridgeOptions {
@@ -103,6 +114,9 @@ export class TestBridge extends TypedEmitter<TestBridgeEvents> {
       sources: existing?.sources ?? [],
       rewriting: options.rewriting ?? false,
       slots: new Map(),
+      // A new allocation starts like a fresh JVB endpoint: nothing forwarded until the client's constraints.
+      receiver: initialReceiverVideoState(),
+      forwarded: [],
     });
     const urls: string[] = [];
     for (let i = 0; i < this.#webSocketCount; i++) {
@@ -158,7 +172,30 @@ export class TestBridge extends TypedEmitter<TestBridgeEvents> {
   }
 
   #refreshConference(conferenceId: string): void {
-    for (const ep of this.#conference(conferenceId)) this.#sendState(ep, false);
+    for (const ep of this.#conference(conferenceId)) {
+      this.#updateForwarding(ep, false);
+      this.#sendState(ep, false);
+    }
+  }
+
+  /** Video sources currently forwarded to an endpoint ([] before its first ReceiverVideoConstraints). */
+  forwardedSources(conferenceId: string, endpointId: string): string[] {
+    return [...(this.#endpoints.get(this.#key(conferenceId, endpointId))?.forwarded ?? [])];
+  }
+
+  #remoteVideo(ep: Endpoint): string[] {
+    return this.#conference(ep.conferenceId)
+      .filter((o) => o !== ep)
+      .flatMap((o) => o.sources.filter((s) => s.media === 'video').map((s) => s.name));
+  }
+
+  /** Recomputes what `ep` receives; on a change tells the media side and (if `announce`) the endpoint. */
+  #updateForwarding(ep: Endpoint, announce: boolean): void {
+    const next = forwardedVideoSources(ep.receiver, this.#remoteVideo(ep));
+    if (next.length === ep.forwarded.length && next.every((n, i) => n === ep.forwarded[i])) return;
+    ep.forwarded = next;
+    this.safeEmit('forwardedSourcesChanged', ep.conferenceId, ep.endpointId, [...next]);
+    if (announce) this.#send(ep, { colibriClass: 'ForwardedSources', forwardedSources: next });
   }
 
   /** SenderSourceConstraints for its own video sources, ForwardedSources, and (mode B) the source maps. */
@@ -170,8 +207,7 @@ export class TestBridge extends TypedEmitter<TestBridgeEvents> {
       }
     }
     const others = this.#conference(ep.conferenceId).filter((o) => o !== ep);
-    const remoteVideo = others.flatMap((o) => o.sources.filter((s) => s.media === 'video'));
-    this.#send(ep, { colibriClass: 'ForwardedSources', forwardedSources: remoteVideo.map((s) => s.name) });
+    this.#send(ep, { colibriClass: 'ForwardedSources', forwardedSources: ep.forwarded });
     if (ep.rewriting) {
       const audio: Record<string, unknown>[] = [];
       const video: Record<string, unknown>[] = [];
@@ -250,6 +286,11 @@ export class TestBridge extends TypedEmitter<TestBridgeEvents> {
     if (record.rejected) return;
     const msg = record.message;
     if (msg['colibriClass'] === 'ClientHello') this.#send(ep, { colibriClass: 'ServerHello', version: 'stagecast-test-bridge' });
+    if (msg['colibriClass'] === 'ReceiverVideoConstraints' || msg['colibriClass'] === 'LastNChangedEvent') {
+      // Validated above against the strict schema.
+      ep.receiver = applyReceiverConstraints(ep.receiver, msg as Omit<ReceiverVideoConstraints, 'colibriClass'>);
+      this.#updateForwarding(ep, true);
+    }
     if (msg['colibriClass'] === 'EndpointMessage') {
       const to = msg['to'] as string;
       for (const other of this.#conference(ep.conferenceId)) {

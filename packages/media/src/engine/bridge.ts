@@ -10,13 +10,18 @@
  * SSRC and PT) → tee → per receiver: queue → capsfilter → that receiver's webrtcbin sink pad. Depay/pay gives clean
  * RTP with caps we control; the media is never decoded.
  *
+ * Video forwarding per receiver follows what the receiver asked for (setForwardedVideo; the testbed derives it from the
+ * receiver's ReceiverVideoConstraints like JVB): each video leg starts with a valve; a source switched on gets a
+ * keyframe request at once (as JVB does), so the receiver can decode it without waiting for its next periodic one.
+ *
  * Keyframe requests travel upstream as GstForceKeyUnit events: a PLI/FIR from a receiver makes its rtpsession push
  * the event up the receiver's sink pad (rtpfunnel routes it by SSRC), through capsfilter, queue, tee, payloader and
  * depayloader to the sender's webrtcbin src pad, where the sender's rtpsession turns it into a PLI to the sender
  * (the same path a depayloader's request-keyframe uses). No JS runs per request.
  *
  * Not done like JVB: no retransmission to receivers (forwarded legs have no NACK/RTX; the announced RTX SSRC is the
- * sender's, as in Jitsi, but never carries packets), no simulcast/last-N/bandwidth allocation, audio-level header
+ * sender's, as in Jitsi, but never carries packets), no simulcast layers or bandwidth allocation (a source is either
+ * forwarded whole or not at all), audio-level header
  * extensions are not forwarded (depay drops them), no SSRC rewriting.
  */
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -34,6 +39,7 @@ import {
   type GObj,
 } from './gi.js';
 import { URI_AUDIO_LEVEL, URI_TWCC } from './sdp.js';
+import { requestKeyframe } from './webrtc-session.js';
 
 type Emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>) => void;
 
@@ -90,6 +96,8 @@ interface Endpoint {
   participantAnswer: string | null;
   /** Sources forwarded to this endpoint, by SSRC. */
   legs: Map<number, Leg>;
+  /** Video source names this endpoint receives; null = all. */
+  forwardVideo: Set<string> | null;
   /** webrtcbin sink pads of removed legs: their transceivers go inactive (webrtcbin 1.22 cannot remove them). */
   deadSinkPads: GObj[];
   /** Parked pads (unknown SSRCs) and ingress links. */
@@ -205,7 +213,7 @@ export class ForwardingBridgeEngine {
 
   async allocateEndpoint(
     id: string,
-    opts: { h264: boolean; gatherTimeoutMs: number; conferenceId: string },
+    opts: { h264: boolean; gatherTimeoutMs: number; conferenceId: string; forwardVideo?: string[] | null },
   ): Promise<{ offerSdp: string; sources: BridgeSource[] }> {
     this.#assertOpen();
     if (this.#endpoints.has(id))
@@ -224,6 +232,7 @@ export class ForwardingBridgeEngine {
       rawOffer: null,
       participantAnswer: null,
       legs: new Map(),
+      forwardVideo: opts.forwardVideo ? new Set(opts.forwardVideo) : null,
       deadSinkPads: [],
       parked: [],
       version: 1,
@@ -349,6 +358,27 @@ export class ForwardingBridgeEngine {
     void mlineIndex;
   }
 
+  /**
+   * Which video sources reach endpoint `id` from now on (null = all; names of sources not present yet apply when they
+   * appear). Gates are valves on the legs, so nothing is renegotiated. Returns the names now forwarded.
+   */
+  setForwardedVideo(id: string, names: string[] | null): string[] {
+    const ep = this.#endpoint(id);
+    ep.forwardVideo = names ? new Set(names) : null;
+    const forwarded: string[] = [];
+    for (const leg of ep.legs.values()) {
+      if (leg.source.media !== 'video') continue;
+      const on = this.#forwards(ep, leg.source);
+      if (on) forwarded.push(leg.source.name);
+      const gate = leg.bin.getByName('gate');
+      if (!gate || Boolean(gate.drop) === !on) continue;
+      gate.drop = !on;
+      // Switched on: the receiver needs a keyframe to start decoding; ask the sender now, as JVB does.
+      if (on) requestKeyframe(leg.bin.getStaticPad('sink'));
+    }
+    return forwarded;
+  }
+
   /** A fresh offer with the current sources (for a focus that re-sends session-initiate, e.g. after a restart). */
   async reoffer(id: string): Promise<{ offerSdp: string; sources: BridgeSource[] }> {
     const ep = this.#endpoint(id);
@@ -439,6 +469,10 @@ export class ForwardingBridgeEngine {
 
   // ---------------- internals ----------------
 
+  #forwards(ep: Endpoint, s: Source): boolean {
+    return s.media !== 'video' || ep.forwardVideo === null || ep.forwardVideo.has(s.name);
+  }
+
   #accepts(ep: Endpoint, s: Source): boolean {
     return ep.conference === s.conference && (s.encoding !== 'H264' || ep.h264);
   }
@@ -484,8 +518,10 @@ export class ForwardingBridgeEngine {
 
   #addLeg(ep: Endpoint, s: Source): void {
     if (ep.legs.has(s.ssrc)) return;
+    // Video legs start with a valve (setForwardedVideo); audio is always forwarded.
+    const gate = s.media === 'video' ? `valve name=gate drop=${!this.#forwards(ep, s)} ! ` : '';
     const bin = parseBin(
-      `queue max-size-buffers=0 max-size-bytes=0 max-size-time=500000000 leaky=downstream ! capsfilter caps="${legCaps(s)}"`,
+      `${gate}queue max-size-buffers=0 max-size-bytes=0 max-size-time=500000000 leaky=downstream ! capsfilter caps="${legCaps(s)}"`,
       'bridge leg',
     );
     this.pipeline.add(bin);

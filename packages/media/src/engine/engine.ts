@@ -180,7 +180,12 @@ export function runEngine(): void {
       return {};
     },
     'bridge.allocateEndpoint': (p) =>
-      getBridge().allocateEndpoint(p.endpointId, { h264: p.h264, gatherTimeoutMs: p.gatherTimeoutMs, conferenceId: p.conferenceId }),
+      getBridge().allocateEndpoint(p.endpointId, {
+        h264: p.h264,
+        gatherTimeoutMs: p.gatherTimeoutMs,
+        conferenceId: p.conferenceId,
+        forwardVideo: p.forwardVideo,
+      }),
     'bridge.acceptAnswer': async (p) => {
       await getBridge().acceptAnswer(p.endpointId, p.answerSdp, p.sources);
       return {};
@@ -191,6 +196,7 @@ export function runEngine(): void {
     },
     'bridge.reoffer': (p) => getBridge().reoffer(p.endpointId),
     'bridge.removeEndpoint': async (p) => ({ removedSources: bridge ? await bridge.removeEndpoint(p.endpointId) : [] }),
+    'bridge.setForwardedVideo': async (p) => ({ forwarded: getBridge().setForwardedVideo(p.endpointId, p.sources) }),
     'bridge.sources': async () => ({ sources: bridge ? bridge.sources() : [] }),
     'bridge.close': async () => {
       const b = bridge;

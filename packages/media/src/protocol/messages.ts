@@ -245,6 +245,11 @@ export const bridgeAllocateParamsSchema = z.object({
   conferenceId: z.string().min(1).max(512).default('default'),
   /** How long to wait for ICE gathering so the offer carries the bridge's candidates (later ones are events). */
   gatherTimeoutMs: z.number().int().nonnegative().default(3000),
+  /**
+   * Video sources (names) forwarded to this endpoint; null (default) = all. A JVB forwards nothing before the
+   * receiver's first ReceiverVideoConstraints (docs/jitsi-protocol.md §11), so the testbed allocates with [].
+   */
+  forwardVideo: z.array(z.string().max(128)).max(500).nullable().default(null),
 });
 export const bridgeOfferResultSchema = z.object({ offerSdp: z.string(), sources: z.array(bridgeSourceSchema) });
 export type BridgeOfferResult = z.infer<typeof bridgeOfferResultSchema>;
@@ -281,6 +286,11 @@ export const requestSchemas = {
   }),
   'bridge.reoffer': z.object({ endpointId: endpointIdSchema }),
   'bridge.removeEndpoint': z.object({ endpointId: endpointIdSchema }),
+  /** Which video sources reach this endpoint from now on (null = all); a source switched on gets a keyframe request. */
+  'bridge.setForwardedVideo': z.object({
+    endpointId: endpointIdSchema,
+    sources: z.array(z.string().max(128)).max(500).nullable(),
+  }),
   'bridge.sources': z.object({}),
   'bridge.close': z.object({}),
   'engine.stats': z.object({}),
@@ -309,6 +319,8 @@ export const resultSchemas = {
   'bridge.addRemoteCandidate': z.object({}),
   'bridge.reoffer': bridgeOfferResultSchema,
   'bridge.removeEndpoint': z.object({ removedSources: z.array(bridgeSourceSchema) }),
+  /** Names of the video sources now forwarded to the endpoint. */
+  'bridge.setForwardedVideo': z.object({ forwarded: z.array(z.string()) }),
   'bridge.sources': z.object({ sources: z.array(bridgeSourceSchema) }),
   'bridge.close': z.object({}),
   'engine.stats': z.object({ sessions: z.array(z.string()), rssBytes: z.number(), uptimeMs: z.number() }),

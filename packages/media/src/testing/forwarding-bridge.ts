@@ -28,6 +28,8 @@ export interface AllocateEndpointOptions {
   h264?: boolean;
   /** Wait this long for ICE gathering so the offer carries candidates. Default 3000 ms. */
   gatherTimeoutMs?: number;
+  /** Video sources forwarded to this endpoint until setForwardedVideo; null/absent = all, [] = none (JVB's start). */
+  forwardVideo?: string[] | null;
 }
 
 const FORWARDED = [
@@ -80,6 +82,14 @@ export class ForwardingBridge extends TypedEmitter<ForwardingBridgeEvents> {
   /** A fresh jicofo-shaped offer with the current sources (e.g. for a session restart); same transport. */
   reoffer(endpointId: string): Promise<BridgeOfferResult> {
     return this.engine.request('bridge.reoffer', { endpointId });
+  }
+
+  /**
+   * Which video sources reach the endpoint from now on (null = all); a source switched on gets a keyframe request.
+   * Resolves with the names now forwarded.
+   */
+  async setForwardedVideo(endpointId: string, sources: string[] | null): Promise<string[]> {
+    return (await this.engine.request('bridge.setForwardedVideo', { endpointId, sources })).forwarded;
   }
 
   /** Tear down the endpoint; its sources are removed (`bridgeSourceRemoved` each) and returned. Unknown ids: []. */
