@@ -80,7 +80,11 @@ describe('stagecast join --metrics-port', () => {
       m[1]!,
       new RegExp(`stagecast_source_frames_decoded_total\\{[^}]*${labels}\\} ([1-9]\\d*)`),
       90_000,
-    );
+    ).catch((err: unknown) => {
+      // What both participants said: a failure on a loaded machine must be diagnosable from the CI log.
+      const tail = (p: CliProcess) => p.lines.slice(-30).join('\n');
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\nPub:\n${tail(a)}\nWatcher:\n${tail(b)}`);
+    });
     expect(text).toMatch(new RegExp(`stagecast_source_bitrate_bits_per_second\\{[^}]*${labels}\\} \\d+`));
     expect(text).toMatch(new RegExp(`stagecast_source_packets_total\\{[^}]*${labels}\\} [1-9]`));
     expect(text).toMatch(/stagecast_engine_resident_memory_bytes \d+/);

@@ -388,7 +388,28 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
   async #maybeInvite(conf: Conference): Promise<void> {
     const ready = [...conf.participants.values()].filter((x) => x.featuresKnown);
     if (ready.length < this.#o.minParticipants) return;
-    for (const p of ready) if (!p.session) await this.#invite(conf, p);
+    // Each participant on its own: one whose bridge allocation fails or stalls must not keep the others waiting
+    // (CI once saw a participant sit 90 s without a session-initiate behind another's invite).
+    await Promise.all(ready.filter((p) => !p.session).map((p) => this.#inviteWithRetry(conf, p, 1)));
+  }
+
+  /** Like jicofo re-trying an allocation: a failed invite is retried (1 s, 2 s, 4 s …, 5 attempts), then given up. */
+  async #inviteWithRetry(conf: Conference, p: FocusParticipant, attempt: number): Promise<void> {
+    try {
+      await this.#invite(conf, p);
+    } catch (err) {
+      const gone = this.#closed !== undefined || this.#conferences.get(conf.roomJid) !== conf || conf.participants.get(p.nick) !== p;
+      if (gone) return;
+      if (attempt >= 5) {
+        this.#log.error({ err, nick: p.nick, attempt }, 'invite failed; giving up');
+        return;
+      }
+      const delay = 1000 * 2 ** (attempt - 1);
+      this.#log.warn({ err, nick: p.nick, attempt, retryInMs: delay }, 'invite failed; retrying');
+      await new Promise((r) => setTimeout(r, delay));
+      if (this.#closed !== undefined || conf.participants.get(p.nick) !== p || p.session) return;
+      await this.#inviteWithRetry(conf, p, attempt + 1);
+    }
   }
 
   async #invite(conf: Conference, p: FocusParticipant): Promise<void> {
@@ -398,7 +419,13 @@ export class TestFocus extends TypedEmitter<TestFocusEvents> {
     const behaviour = this.#behaviour.get(conf.roomJid) ?? {};
     const json = p.features.has(FEATURE.json) && !behaviour.forceXmlSources;
     p.session = { sid, bridgeSessionId, active: false, json, rewriting };
-    const transport = await this.#media.allocateEndpoint({ conferenceId: conf.id, endpointId: p.nick });
+    let transport: Awaited<ReturnType<BridgeMediaBackend['allocateEndpoint']>>;
+    try {
+      transport = await this.#media.allocateEndpoint({ conferenceId: conf.id, endpointId: p.nick });
+    } catch (err) {
+      if (p.session?.sid === sid) p.session = undefined; // not invited: a retry may try again
+      throw err;
+    }
     if (p.session?.sid === sid) p.session.ice = { ufrag: transport.ufrag, pwd: transport.pwd };
     const allocated = this.#o.bridge.allocate(conf.id, p.nick, { rewriting });
     const webSockets = behaviour.omitWebSockets ? [] : allocated;

@@ -1,4 +1,9 @@
-import { createConferenceInputSchema, playoutLatePolicyValues, updateConferenceInputSchema } from '@stagecast/db';
+import {
+  createConferenceInputSchema,
+  playoutLatePolicyValues,
+  updateConferenceInputSchema,
+  type Conference,
+} from '@stagecast/db';
 import { type TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { adminProcedure, conferenceProcedure, protectedProcedure } from '../../trpc.js';
@@ -16,21 +21,17 @@ const conferenceViewSchema = z.object({
 
 const byId = z.object({ conferenceId: z.uuid() });
 
+/** The public fields of a conference row (never the whole row: new columns must be opted in). */
+function conferenceFields(c: Conference) {
+  return { id: c.id, slug: c.slug, name: c.name, timeZone: c.timeZone, startsOn: c.startsOn, endsOn: c.endsOn };
+}
+
 /** Conferences as organizers see them: admins all, organizers their own. */
 export const adminConferenceRouter = {
   list: protectedProcedure.output(z.object({ conferences: z.array(conferenceViewSchema) })).query(async ({ ctx }) => {
     const rows = await ctx.catalog.listConferences(ctx.user.isAdmin ? null : ctx.user.id);
     return {
-      conferences: rows.map((c) => ({
-        id: c.id,
-        slug: c.slug,
-        name: c.name,
-        timeZone: c.timeZone,
-        startsOn: c.startsOn,
-        endsOn: c.endsOn,
-        roomCount: c.roomCount,
-        talkCount: c.talkCount,
-      })),
+      conferences: rows.map((c) => ({ ...conferenceFields(c), roomCount: c.roomCount, talkCount: c.talkCount })),
     };
   }),
   get: conferenceProcedure(byId, (input) => input.conferenceId)
@@ -41,15 +42,7 @@ export const adminConferenceRouter = {
     )
     .query(async ({ ctx }) => {
       const c = await ctx.catalog.getConference(ctx.conferenceId);
-      return {
-        id: c.id,
-        slug: c.slug,
-        name: c.name,
-        timeZone: c.timeZone,
-        startsOn: c.startsOn,
-        endsOn: c.endsOn,
-        playoutLatePolicy: c.playoutLatePolicy,
-      };
+      return { ...conferenceFields(c), playoutLatePolicy: c.playoutLatePolicy };
     }),
   create: adminProcedure
     .input(createConferenceInputSchema)
