@@ -3,13 +3,17 @@
  * bridge (Colibri WebSocket) whose media side is the media package's ForwardingBridge (webrtcbin SFU, real RTP), plus a
  * config.js server so `stagecast join <origin>/<room>` discovers everything like on a real deployment.
  */
-import { silentLogger, type Logger } from '@stagecast/jitsi';
+import type { Logger } from '@stagecast/jitsi';
 import { randomBytes } from 'node:crypto';
 import { ConfigJsServer, startProsody, TestBridge, TestFocus, testbedConfigJs, type ProsodyTestbed } from '@stagecast/jitsi/testing';
 import { createForwardingBridge, type ForwardingBridge } from '@stagecast/media/testing';
 import { ForwardingBridgeBackend } from './forwarding-backend.js';
 
 export interface TestbedOptions {
+  /**
+   * Default: warnings and errors (a failed invite, a dead bridge engine, a refused message) as one line each on
+   * stderr, so a test that fails on a loaded CI machine shows what the focus and the bridge saw.
+   */
   logger?: Logger;
   /** jicofo single-participant-timeout (default 20 s). */
   singleParticipantTimeoutMs?: number;
@@ -43,8 +47,24 @@ export interface Testbed {
   close(): Promise<void>;
 }
 
+/** Warnings and errors to stderr (one line each, bindings and fields as JSON); debug/info dropped. */
+function problemsToStderr(bindings: Record<string, unknown> = {}): Logger {
+  const write = (level: string) => (obj: unknown, msg?: string) => {
+    const fields = obj instanceof Error ? { err: obj.message } : typeof obj === 'object' && obj !== null ? obj : { msg: obj };
+    const safe = JSON.stringify({ ...bindings, ...fields }, (_k, v: unknown) => (v instanceof Error ? v.message : v));
+    process.stderr.write(`[testbed ${level}] ${msg ?? ''} ${safe}\n`);
+  };
+  return {
+    debug() {},
+    info() {},
+    warn: write('warn'),
+    error: write('error'),
+    child: (more) => problemsToStderr({ ...bindings, ...more }),
+  };
+}
+
 export async function startTestbed(options: TestbedOptions = {}): Promise<Testbed> {
-  const log = (options.logger ?? silentLogger).child({ module: 'testbed' });
+  const log = (options.logger ?? problemsToStderr()).child({ module: 'testbed' });
   const prosody = await startProsody();
   const roomPrefix = (options.roomPrefix ?? `tb${randomBytes(3).toString('hex')}-`).toLowerCase();
   const roomName = (room: string) => (room.toLowerCase().startsWith(roomPrefix) ? room : `${roomPrefix}${room}`);

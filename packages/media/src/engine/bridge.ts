@@ -39,7 +39,11 @@ import {
   type GObj,
 } from './gi.js';
 import { URI_AUDIO_LEVEL, URI_TWCC } from './sdp.js';
-import { requestKeyframe } from './webrtc-session.js';
+import { keyframeRequestEvent } from './webrtc-session.js';
+
+function pushKeyframeRequest(sinkPad: GObj): boolean {
+  return Boolean(sinkPad.pushEvent(keyframeRequestEvent()));
+}
 
 type Emit = <E extends EngineEventName>(event: E, data: EngineEventData<E>) => void;
 
@@ -373,8 +377,10 @@ export class ForwardingBridgeEngine {
       const gate = leg.bin.getByName('gate');
       if (!gate || Boolean(gate.drop) === !on) continue;
       gate.drop = !on;
-      // Switched on: the receiver needs a keyframe to start decoding; ask the sender now, as JVB does.
-      if (on) requestKeyframe(leg.bin.getStaticPad('sink'));
+      // Switched on: the receiver needs a keyframe to start decoding; ask the sender now, as JVB does. Pushed from the
+      // leg's sink pad (an upstream event is pushed, not sent, from a sink pad) through tee, payloader and depayloader
+      // to the sender's session, which turns it into a PLI.
+      if (on) pushKeyframeRequest(leg.bin.getStaticPad('sink'));
     }
     return forwarded;
   }

@@ -111,8 +111,13 @@ const FREEZE_MS = 2000;
  * FIR for true; PLI is what JVB sends and what the sender can count (recv-pli-count).
  */
 export function requestKeyframe(pad: GObj): boolean {
+  return Boolean(pad.sendEvent(keyframeRequestEvent()));
+}
+
+/** The upstream GstForceKeyUnit event of requestKeyframe (send it into a src pad, or push it from a sink pad). */
+export function keyframeRequestEvent(): GObj {
   const s = Gst.Structure.newFromString('GstForceKeyUnit, all-headers=(boolean)false, count=(uint)0');
-  return Boolean(pad.sendEvent(Gst.Event.newCustom(Gst.EventType.CUSTOM_UPSTREAM, s)));
+  return Gst.Event.newCustom(Gst.EventType.CUSTOM_UPSTREAM, s);
 }
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -5,6 +5,7 @@
  * No per-buffer JS (§4.4): segments are announced by splitmuxsink's bus messages; byte counts are read at 1 Hz.
  */
 import { createSocket } from 'node:dgram';
+import { SEGMENT_RATE_WINDOW_MS, segmentBitrate } from './segment-bitrate.js';
 import { mkdirSync, statSync } from 'node:fs';
 import { Gst, objectNames, parseBin, structNumbers, type GObj } from '../engine/gi.js';
 import type { Emit } from '../engine/webrtc-session.js';
@@ -43,9 +44,13 @@ interface LocalOutput {
   openedAt: bigint | null;
   bytes: number;
   lastBytes: number;
+  /** HLS: the last closed segments (size, media seconds, when), for a bitrate that does not depend on sampling. */
+  recentSegments?: { bytes: number; seconds: number; atMs: number }[];
   state: OutputState;
   eos?: () => void;
 }
+
+
 
 interface NetworkOutput {
   spec: Extract<OutputSpecParsed, { kind: 'rtmp' | 'srt' }>;
@@ -247,6 +252,12 @@ export class OutputManager {
         }
         out.bytes += bytes;
         const durationSeconds = Number(closedAt - opened) / 1e9;
+        if (durationSeconds > 0) {
+          const now = Date.now();
+          out.recentSegments = [...(out.recentSegments ?? []), { bytes, seconds: durationSeconds, atMs: now }].filter(
+            (r) => now - r.atMs <= SEGMENT_RATE_WINDOW_MS,
+          );
+        }
         if (base !== null && durationSeconds > 0) {
           // REALTIME pipeline clock: wall ns = base time + running time.
           const wallMs = Number((base + opened) / 1_000_000n);
@@ -492,7 +503,7 @@ export class OutputManager {
         kind: o.spec.kind,
         state: o.state,
         bytes,
-        bitrate: rate(bytes, o.lastBytes),
+        bitrate: o.spec.kind === 'hls' ? segmentBitrate(o.recentSegments ?? [], Date.now()) : rate(bytes, o.lastBytes),
         reconnects: 0,
       });
       o.lastBytes = bytes;
